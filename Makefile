@@ -1,0 +1,50 @@
+# kaplan: two commands for a new user, `make report` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+MONTH  ?= 2026-06
+LANG_  ?= zh
+
+.PHONY: help install report test lint bench lab strip clean
+
+help:
+	@echo "make report   build the environment, generate the demo data, publish $(MONTH)"
+	@echo "make test     the whole test suite (ruff, pytest, nbval on the notebooks)"
+	@echo "make bench    benchmarks at national scale (writes benchmarks/RESULTS.md)"
+	@echo "make lab      JupyterLab on the notebooks, for the live sliders"
+	@echo "make strip    strip outputs from the notebooks before committing"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/kaplan run --month $(MONTH) --lang $(LANG_)
+
+lint: $(STAMP)
+	$(BIN)/ruff check kaplan tests benchmarks
+	$(BIN)/python -m kaplan.notebook_tools check-stripped notebooks
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax -p no:randomly notebooks -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	$(BIN)/jupyter lab notebooks
+
+strip: $(STAMP)
+	$(BIN)/python -m kaplan.notebook_tools strip notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,30 @@
+"""kaplan: key-account sales planning workbook for vehicle makers.
+
+Public API: :func:`load` (read and validate an input folder), :mod:`kaplan.allocate`
+(``apportion``, ``composite_shares``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from kaplan.tables import Tables
+
+
+def load(path: str | Path, locks: str | Path | None = None) -> Tables:
+    """Read and validate the input folder ``path`` (DESIGN §3) and return its tables.
+
+    Every problem is gathered in one pass and raised together as :class:`kaplan.errors.InputError`.
+    With ``locks`` (a folder of annual locks, ``params/locks``), annual targets of a locked year
+    must equal the lock, or :class:`kaplan.errors.LockError` names what changed.
+    """
+    from kaplan.loader import load_tables
+
+    return load_tables(Path(path), locks=Path(locks) if locks else None)
+
+
+__all__ = ["__version__", "load"]

@@ -1,0 +1,88 @@
+"""One exception family. Every message says what is wrong and how to fix it.
+
+The CLI turns any :class:`KaplanError` into its message on stderr and exit code 2;
+anything else is a bug and is allowed to show a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class KaplanError(Exception):
+    """Base of every error the workbook raises on purpose (bad input, bad params, ...)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one cell of an input table.
+
+    ``row`` is the row a spreadsheet shows (the header is row 1); ``None`` when the problem is
+    about the whole table or a whole column.
+    """
+
+    table: str
+    row: int | None
+    column: str | None
+    message: str
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.table]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(self.column)
+        return f"{', '.join(parts)}: {self.message}"
+
+
+def _listing(header: str, lines: Iterable[object], limit: int = 200) -> str:
+    items = [str(line) for line in lines]
+    shown = items[:limit]
+    more = len(items) - len(shown)
+    tail = [f"... and {more} more"] if more > 0 else []
+    return "\n".join([header, *(f"  - {line}" for line in shown), *tail])
+
+
+class InputError(KaplanError):
+    """The input tables have problems; all of them are listed together."""
+
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
+        self.problems = sorted(set(problems), key=_problem_key)
+        self.warnings = list(warnings)
+        count = len(self.problems)
+        header = (
+            f"{count} problem{'s' if count != 1 else ''} in the input data "
+            "(fix them in the named file and run again):"
+        )
+        super().__init__(_listing(header, self.problems))
+
+
+def _problem_key(problem: Problem) -> tuple[str, int, str, str]:
+    return (problem.table, problem.row or 0, problem.column or "", problem.message)
+
+
+class ParamsError(KaplanError):
+    """The parameters file has problems; all of them are listed together."""
+
+    def __init__(self, source: str, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        header = f"{len(self.problems)} problem(s) in parameters {source} (edit the file and run again):"
+        super().__init__(_listing(header, self.problems))
+
+
+class LockError(KaplanError):
+    """The annual targets differ from the locked annual plan."""
+
+
+class PublishError(KaplanError):
+    """A monthly run could not be published (nothing was published)."""
+
+
+class AllocationError(KaplanError, ValueError):
+    """Weights that cannot be apportioned (negative, NaN, or all zero with a positive total)."""

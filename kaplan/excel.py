@@ -1,0 +1,172 @@
+"""Excel workbooks for people: translated headers, frozen header row, widths, number formats.
+
+Every text cell is written as text (XlsxWriter with ``strings_to_formulas`` off), so nothing
+from the input can become a formula, a link or a number. Sheet names are made safe.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from kaplan.glossary import Lang, code_label, label
+
+# columns whose values are codes to translate for people (machine codes stay in machine columns)
+CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item",
+                "segment", "industry", "purchase_method", "attitude", "state")  # fmt: skip
+SHARE_HINTS = ("share", "progress", "growth", "composite", "s_", "coverage", "attainment",
+               "probability", "rate_pct", "tvd")  # fmt: skip
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
+_BAD_FILE_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unique Excel sheet name: no ``[]:*?/\\'``, at most 31 characters."""
+    base = _BAD_SHEET_CHARS.sub("_", name).strip() or "sheet"
+    base = base[:31]
+    taken_lower = {t.lower() for t in taken}
+    candidate, n = base, 2
+    while candidate.lower() in taken_lower:
+        suffix = f"~{n}"
+        candidate = base[: 31 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def safe_file_name(name: str) -> str:
+    """A file-safe name (keeps Chinese): no path separators, control or reserved characters."""
+    cleaned = _BAD_FILE_CHARS.sub("_", name).strip(" .")
+    return cleaned[:100] or "unnamed"
+
+
+def neutralised(text: str) -> str:
+    """Text that a spreadsheet opening a CSV will not run as a formula (OWASP CSV injection)."""
+    return "'" + text if text.startswith(DANGEROUS_FIRST) else text
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells are neutralised for CSV output."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: neutralised(v) if isinstance(v, str) else v)
+    return out
+
+
+def _is_share(column: str) -> bool:
+    return any(hint in column for hint in SHARE_HINTS)
+
+
+def _display(frame: pd.DataFrame, lang: Lang, translate_codes: bool) -> pd.DataFrame:
+    out = frame.copy()
+    if translate_codes:
+        for column in CODE_COLUMNS:
+            if column in out.columns:
+                out[column] = out[column].map(
+                    lambda v, c=column: code_label(c, v, lang) if isinstance(v, str) else v
+                )
+    return out
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, np.generic):
+        return _cell(value.item())
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def write_workbook(
+    path: Path,
+    sheets: Mapping[str, pd.DataFrame],
+    lang: Lang = "zh",
+    translate_codes: bool = True,
+) -> Path:
+    """Write ``sheets`` (machine sheet name -> frame with machine column names) to ``path``.
+
+    Sheet names stay the machine names of DESIGN §4 (``plan``, ``province``, ...), headers are in
+    ``lang``, code values are translated unless ``translate_codes`` is False.
+    """
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "constant_memory": True,
+        "nan_inf_to_errors": False,
+    }
+    book = xlsxwriter.Workbook(str(path), options)
+    try:
+        header = book.add_format({"bold": True, "bg_color": "#DDE6F0", "text_wrap": True, "valign": "top"})
+        formats = {
+            "share": book.add_format({"num_format": "0.0%"}),
+            "int": book.add_format({"num_format": "#,##0"}),
+            "float": book.add_format({"num_format": "#,##0.00"}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+            "text": book.add_format({"num_format": "@"}),
+        }
+        taken: list[str] = []
+        for name, frame in sheets.items():
+            sheet_name = safe_sheet_name(name, taken)
+            taken.append(sheet_name)
+            _write_sheet(book.add_worksheet(sheet_name), _display(frame, lang, translate_codes),
+                         frame, lang, header, formats)
+    finally:
+        book.close()
+    return path
+
+
+def _column_format(column: str, series: pd.Series) -> str:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "date"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    if pd.api.types.is_float_dtype(series):
+        return "share" if _is_share(column) else "float"
+    return "text"
+
+
+def _width(header: str, series: pd.Series) -> float:
+    sample = series.head(200).map(lambda v: "" if v is None else str(v))
+    longest = max([len(header), *sample.map(_display_width)], default=8)
+    return float(min(max(longest + 2, 8), 60))
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _write_sheet(sheet, display: pd.DataFrame, machine: pd.DataFrame, lang: Lang, header, formats) -> None:  # noqa: ANN001
+    columns = list(machine.columns)
+    kinds = [_column_format(c, machine[c]) for c in columns]
+    for j, column in enumerate(columns):
+        title = label(column, lang)
+        sheet.set_column(j, j, _width(title, display[column]), formats[kinds[j]])
+        sheet.write_string(0, j, title, header)
+    sheet.freeze_panes(1, 0)
+    if columns:
+        sheet.autofilter(0, 0, max(len(display), 1), len(columns) - 1)
+    values = display.to_numpy(dtype=object, na_value=None)
+    for i, row in enumerate(values, start=1):
+        for j, value in enumerate(row):
+            cell = _cell(value)
+            if cell is None:
+                continue
+            if isinstance(cell, str):
+                sheet.write_string(i, j, cell)
+            elif isinstance(cell, bool):
+                sheet.write_boolean(i, j, cell)
+            elif isinstance(cell, int | float):
+                sheet.write_number(i, j, cell)
+            else:
+                sheet.write_datetime(i, j, cell, formats["date"])

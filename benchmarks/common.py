@@ -42,13 +42,13 @@ class Context:
         return folder
 
     @cached_property
-    def tables(self):  # noqa: ANN201
+    def tables(self):
         import kaplan
 
         return kaplan.load(self.data_dir)
 
     @cached_property
-    def params(self):  # noqa: ANN201
+    def params(self):
         from kaplan.params import load_params
 
         return load_params()

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Context, Result, machine  # noqa: E402
+from common import Context, Result, machine
 
-import kaplan  # noqa: E402
+import kaplan
 
 HERE = Path(__file__).resolve().parent
 

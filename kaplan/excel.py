@@ -146,7 +146,7 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _write_sheet(sheet, display: pd.DataFrame, machine: pd.DataFrame, lang: Lang, header, formats) -> None:  # noqa: ANN001
+def _write_sheet(sheet, display: pd.DataFrame, machine: pd.DataFrame, lang: Lang, header, formats) -> None:
     columns = list(machine.columns)
     kinds = [_column_format(c, machine[c]) for c in columns]
     for j, column in enumerate(columns):

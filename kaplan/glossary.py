@@ -32,6 +32,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "total": ("合计", "Total"),
     "national": ("全国", "National"),
     "note": ("说明", "Note"),
+    "more_rows": ("更多行见Excel", "More rows in the Excel workbook"),
+    "open_report": ("打开报告", "Open report"),
+    "workbooks": ("Excel 工作簿", "Excel workbooks"),
+    "notebooks": ("已执行的笔记本", "Executed notebooks"),
+    "live_split": ("交互式权重调整", "Live weight tuning"),
+    "change_vs_issued": ("相对已下达目标的变化", "Change against the issued split"),
+    "issue_workbook": ("月度下达表", "Monthly issue workbook"),
     # --- organisation
     "region": ("大区", "Region"),
     "province": ("省区", "Province"),
@@ -74,7 +81,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "split_weights": ("分解权重", "Split weights"),
     "attainment": ("达成率", "Attainment"),
     "quarterly_evaluation": ("季度评价", "Quarterly evaluation"),
-    "component_dropped": ("该分量分母为0，已剔除并重新归一", "component has a zero total: dropped, weights renormalised"),
+    "component_dropped": (
+        "该分量分母为0，已剔除并重新归一",
+        "component has a zero total: dropped, weights renormalised",
+    ),
     "equal_split": ("三项分母均为0，已平均分配", "all three components are zero: split equally"),
     # --- progress board (§2.3), the seed's column labels
     "sales_to_prev_month": ("1-(N-1)月销售", "Sales Jan to last month"),

@@ -8,6 +8,7 @@ reported together, as one :class:`~kaplan.errors.ParamsError`.
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -168,7 +169,7 @@ class Incentive(Strict):
             raise ValueError("at least one band is needed")
         if starts[0] != 0:
             raise ValueError(f"the first band must start at 0, it starts at {starts[0]}")
-        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        if any(b <= a for a, b in pairwise(starts)):
             raise ValueError(f"bands must be strictly ascending by attainment_from, got {starts}")
         return bands
 

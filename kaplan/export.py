@@ -1,0 +1,83 @@
+"""Executed notebook -> one self-contained HTML page that opens offline.
+
+nbconvert's defaults drop plotly figures (their mime type has no HTML renderer) and pull
+require.js, MathJax, mermaid and the widget manager from CDNs (NOTES.md). Here each plotly output
+becomes ``plotly.io.to_html`` HTML (plotly.js inlined with the first figure only, no MathJax), widget
+outputs are dropped (static reports carry their own tables and figures), and a template extending
+``lab`` empties the CDN blocks. Code cells are hidden.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class PlotlyToHtml(Preprocessor):
+    """Turn plotly mime outputs into static HTML, embedding plotly.js once per page."""
+
+    def preprocess(self, nb, resources):
+        import plotly.io as pio
+
+        first = True
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if WIDGET_MIME in data:
+                    data.pop(WIDGET_MIME)
+                    if not set(data) - {"text/plain"}:
+                        continue
+                if PLOTLY_MIME in data:
+                    fig = data.pop(PLOTLY_MIME)
+                    data.pop("text/plain", None)
+                    data["text/html"] = pio.to_html(
+                        fig,
+                        full_html=False,
+                        include_plotlyjs=first,
+                        include_mathjax=False,
+                        validate=False,
+                        config={"displaylogo": False, "responsive": True},
+                    )
+                    first = False
+                kept.append(output)
+            cell.outputs = kept
+        nb.metadata.pop("widgets", None)
+        return nb, resources
+
+
+def html_exporter() -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name="kaplan_html",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(PlotlyToHtml, enabled=True)
+    return exporter
+
+
+def notebook_html(notebook: Path, title: str) -> str:
+    """The HTML page of an executed notebook (papermill's error banner and parameters hidden)."""
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    nb.cells = [c for c in nb.cells if not _hidden(c)]
+    body, _ = html_exporter().from_notebook_node(nb)
+    return body
+
+
+def _hidden(cell) -> bool:
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    return bool(tags & {"parameters", "injected-parameters", "remove-cell"})

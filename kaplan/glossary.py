@@ -102,6 +102,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "on_track": ("正常", "On track"),
     "behind": ("落后", "Behind"),
     "blank_division": ("分母为0，留空", "denominator is 0: left blank"),
+    "rows": ("行", "rows"),
+    "all_lines": ("全部产品", "All lines"),
+    "ytd": ("本年累计销量", "Sales this year to date"),
+    "yoy_chart": ("本年累计与去年同期", "This year to date vs same period last year"),
+    "time_vs_completion": ("月度进度与时间进度", "Month progress vs time progress"),
     # --- leads (§2.4)
     "lead_id": ("信息编号", "Lead ID"),
     "reported_on": ("报备日期", "Reported on"),

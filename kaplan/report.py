@@ -142,6 +142,15 @@ def _display_html(fragment: str) -> None:
     display(HTML(fragment))
 
 
+def title(ctx: Context, term: str) -> None:
+    """The page title and what it is about: month, as-of date, data."""
+    facts = f"{ctx.label('month')}: {ctx.month} · {ctx.label('as_of')}: {ctx.as_of.date()}"
+    if ctx.tables.data_hash:
+        facts += f" · {ctx.label('data_hash')}: {ctx.tables.data_hash}"
+    _display_html(f"<h1>{html.escape(ctx.label(term))}</h1><p>{html.escape(facts)}</p>")
+    show_notes(ctx, list(ctx.tables.warnings))
+
+
 def heading(ctx: Context, term: str, level: int = 2) -> None:
     _display_html(f"<h{level}>{html.escape(ctx.label(term))}</h{level}>")
 
@@ -167,6 +176,27 @@ def show_figure(fig: go.Figure) -> None:
     from IPython.display import display
 
     display({"application/vnd.plotly.v1+json": fig.to_plotly_json()}, raw=True)
+
+
+def progress_board(ctx: Context, level: str) -> pd.DataFrame:
+    """The progress board of ``level`` (region, province or dealer) with total rows."""
+    from kaplan.progress import board_with_totals
+
+    return board_with_totals(
+        ctx.facts, ctx.tables.org, ctx.tables.annual_targets, getattr(ctx.targets, level),
+        ctx.month, ctx.as_of, level, ctx.params,
+    )
+
+
+def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame]]) -> list[Path]:
+    """Write ``<output_dir>/<folder>/<name>.xlsx`` for every workbook of ``books``."""
+    if ctx.output_dir is None:
+        return []
+    from kaplan.excel import write_workbook
+
+    target = ctx.output_dir / folder
+    target.mkdir(parents=True, exist_ok=True)
+    return [write_workbook(target / f"{name}.xlsx", sheets, ctx.lang) for name, sheets in books.items()]
 
 
 def save_workbook(ctx: Context, name: str, sheets: dict[str, pd.DataFrame]) -> Path | None:

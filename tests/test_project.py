@@ -1,0 +1,73 @@
+"""The project's own house rules: environment files in step, defaults file = model, clean notebooks."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from kaplan.notebook_tools import is_stripped, notebooks
+from kaplan.params import DEFAULT_FILE, Params, load_params
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = [*project["dependencies"], *(r for extra in project["optional-dependencies"].values() for r in extra)]
+    return {_name(r): r.replace(" ", "") for r in reqs}
+
+
+def _environment_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    out = {}
+    for dep in env["dependencies"]:
+        items = dep["pip"] if isinstance(dep, dict) else [dep]
+        for item in items:
+            if item.startswith("-e") or _name(item) in ("python", "pip"):
+                continue
+            out[_name(item)] = item.replace(" ", "")
+    return out
+
+
+def test_environment_yml_names_the_same_packages_and_bounds_as_pyproject() -> None:
+    assert _environment_requirements() == _pyproject_requirements()
+
+
+def test_environment_yml_installs_the_project_itself() -> None:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict))
+    assert "-e ." in pip
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_default_params_file_equals_the_model_defaults() -> None:
+    assert load_params(DEFAULT_FILE) == Params()
+    assert set(yaml.safe_load(DEFAULT_FILE.read_text())) == set(Params.model_fields)
+
+
+def test_committed_notebooks_are_stripped() -> None:
+    found = notebooks(ROOT / "notebooks")
+    assert found, "no notebooks found"
+    dirty = [p.name for p in found if not is_stripped(nbformat.read(str(p), as_version=4))]
+    assert dirty == []
+
+
+def test_notebook_parameters_cells_hold_literals_only() -> None:
+    import ast
+
+    for path in notebooks(ROOT / "notebooks"):
+        nb = nbformat.read(str(path), as_version=4)
+        cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(cells) == 1, f"{path.name}: one cell tagged parameters"
+        for node in ast.parse(cells[0].source).body:
+            assert isinstance(node, ast.AnnAssign), f"{path.name}: annotated assignments only"
+            assert isinstance(node.value, ast.Constant), f"{path.name}: {ast.unparse(node)} is not a literal"
+        assert nb.metadata["kernelspec"]["name"] == "python3"

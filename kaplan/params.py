@@ -128,6 +128,8 @@ class Kpi(Strict):
     grace_days: Annotated[int, Field(ge=0)] = 0
     performance_pay_share: Probability = 0.30
     split_deadline_day: Annotated[int, Field(ge=1, le=28)] = 5
+    # the assessment is compiled by this day of the next month (the seed: 下月月初1日2日前)
+    compile_deadline_day: Annotated[int, Field(ge=1, le=28)] = 2
 
     @field_validator("weights")
     @classmethod

@@ -183,8 +183,8 @@ def progress_board(ctx: Context, level: str) -> pd.DataFrame:
     from kaplan.progress import board_with_totals
 
     return board_with_totals(
-        ctx.facts, ctx.tables.org, ctx.tables.annual_targets, getattr(ctx.targets, level),
-        ctx.month, ctx.as_of, level, ctx.params,
+        ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of, level,
+        params=ctx.params, org=ctx.tables.org,
     )
 
 

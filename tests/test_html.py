@@ -1,0 +1,33 @@
+"""Report tables: every cell escaped, numbers formatted, status and total rows styled."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kaplan.html import html_notes, html_table
+
+
+def test_hostile_text_is_escaped_in_cells_headers_and_notes() -> None:
+    frame = pd.DataFrame({"customer_name": ["<img src=x onerror=alert(1)>", "<script>x</script>"]})
+    page = html_table(frame, "en")
+    assert "<img" not in page and "<script>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script>" not in html_notes(["<script>alert(1)</script>"])
+
+
+def test_numbers_shares_blanks_and_labels() -> None:
+    frame = pd.DataFrame(
+        {"line": ["command"], "mtd": [1234], "month_progress": [0.4567], "yoy_growth": [float("nan")],
+         "status": ["behind"], "row_kind": ["national_total"]}
+    )
+    page = html_table(frame, "zh")
+    assert "<th>月度累计</th>" in page and "<th>产品</th>" in page and "row_kind" not in page
+    assert ">1,234<" in page and ">45.7%<" in page and "nan" not in page
+    assert 'class="status-behind"' in page and 'class="national_total"' in page
+    assert ">指挥车<" in page
+
+
+def test_long_tables_say_how_many_rows_are_left_out() -> None:
+    page = html_table(pd.DataFrame({"units": range(10)}), "en", max_rows=3)
+    assert page.count("<tr>") == 4
+    assert "7" in page.split("kp-more")[1]

@@ -88,6 +88,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_approve(args: argparse.Namespace) -> int:
+    from kaplan.params import load_params
+    from kaplan.workflow import record
+
+    deadline_day = load_params(month=args.month).kpi.compile_deadline_day
+    state = record(args.month, args.stage, args.by, Path(args.approvals) if args.approvals else None,
+                   deadline_day=deadline_day)  # fmt: skip
+    last = state.events[-1]
+    print(f"{args.month}: {last.stage} by {last.by} at {last.at}" + (f" ({last.note})" if last.note else ""))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kaplan", description="Key-account sales planning workbook.")
     top.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -124,6 +136,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="check a published version against its manifest")
     p.add_argument("version", help="outputs/YYYY-MM/vN")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("approve", help="record a step of the month's assessment: compiled, reviewed, approved")
+    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--stage", choices=("compiled", "reviewed", "approved"), required=True)
+    p.add_argument("--by", required=True, help="who compiled, reviewed (director) or approved (leader)")
+    p.add_argument("--approvals", help="folder of approval records (default params/approvals)")
+    p.set_defaults(func=cmd_approve)
 
     for register in EXTRA_COMMANDS:
         register(sub)

@@ -238,12 +238,45 @@ TERMS: dict[str, tuple[str, str]] = {
     "current": ("当前权重", "Current weights"),
     "suggested": ("建议权重", "Suggested weights"),
     "backtest_tvd": ("回测偏差", "Backtest error (TVD)"),
+    # --- lead funnel, channels, tiers, roles, pipeline coverage (§2.4)
+    "follow_tender": ("跟进投标", "Follow the tender"),
+    "sales_funnel": ("销售流程", "Sales funnel"),
+    "stage_conversion": ("阶段转化率", "Stage conversion"),
+    "reached": ("到达该阶段", "Reached the stage"),
+    "leads": ("信息数", "Leads"),
+    "open": ("跟进中", "Open"),
+    "median_days_since_tracked": ("未跟踪天数中位数", "Median days since tracked"),
+    "win_rate": ("成交率", "Win rate"),
+    "reported": ("窗口内报备", "Reported in window"),
+    "reported_won": ("窗口内报备已成交", "Reported in window and won"),
+    "reported_conversion": ("报备转化率", "Reported to won"),
+    "channel_conversion": ("信息渠道转化率", "Conversion by source channel"),
+    "class_conversion": ("信息级别转化率", "Conversion by lead class"),
+    "stage_probability": ("阶段概率", "Stage probability"),
+    "scorecard": ("客户分析策略", "Customer analysis scorecard"),
+    "owner_name": ("负责人姓名", "Owner name"),
+    "stale_leads": ("超期未跟踪信息", "Stale leads"),
+    "bought_12m": ("近12个月采购台数", "Units bought, last 12 months"),
+    "pipeline_weighted": ("在跟信息加权台数", "Weighted open pipeline"),
+    "cum_share": ("累计价值占比", "Cumulative value share"),
+    "rank": ("排名", "Rank"),
+    "customers": ("客户数", "Customers"),
+    "customer_share": ("客户数占比", "Share of customers"),
+    "value_share": ("价值占比", "Share of value"),
+    "count_pyramid": ("大客户数量金字塔", "Customer count pyramid"),
+    "value_pyramid": ("大客户价值金字塔", "Customer value pyramid"),
+    "key_customers": ("重点客户", "Key customers"),
+    "decision_roles": ("角色分析", "Decision roles"),
+    "roles_covered": ("已覆盖角色数", "Roles covered"),
+    "opposed": ("反对角色数", "Roles opposed"),
+    "uncovered_provinces": ("信息未覆盖缺口的省区", "Provinces whose gap the pipeline does not cover"),
 }
 
 # codes that share a spelling with another term but read differently in their own column
 _COLUMN_TERMS: dict[tuple[str, str], str] = {
     ("segment", "industry"): "industry_segment",
     ("role", "finance"): "finance_role",
+    ("stage", "tender"): "follow_tender",
 }
 
 

@@ -1,0 +1,115 @@
+"""The monthly run end to end: papermill executes every notebook, then one atomic version."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+
+from kaplan.cli import main
+from kaplan.errors import PublishError
+from kaplan.publish import verify_version, versions
+from kaplan.run import NOTEBOOK_DIR, available_reports, run_month
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_published_version_has_every_part(published: Path) -> None:
+    assert published.name == "v1"
+    names = {p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file()}
+    for report in available_reports():
+        assert f"{report.notebook}.html" in names
+        assert f"notebooks/{report.notebook}.ipynb" in names
+    assert {"index.html", "manifest.json", "targets_2026-06.xlsx", "progress_2026-06.xlsx"} <= names
+    assert any(n.startswith("issue/") and n.endswith(".xlsx") for n in names)
+    verify_version(published)
+
+
+def test_manifest_records_month_params_inputs_and_outputs(published: Path) -> None:
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["month"] == "2026-06" and manifest["as_of"] == "2026-06-20"
+    assert manifest["version"] == "v1"
+    assert manifest["params"]["split_weights"] == {"trailing3": 0.4, "last_month": 0.3, "annual": 0.3}
+    assert set(manifest["inputs"]) >= {"org", "sales", "annual_targets"}
+    assert "index.html" in manifest["outputs"]
+
+
+def test_index_links_every_report_and_names_the_version(published: Path) -> None:
+    index = (published / "index.html").read_text(encoding="utf-8")
+    for report in available_reports():
+        assert f'href="{report.notebook}.html"' in index
+    assert "v1" in index and "2026-06-20" in index
+
+
+def test_targets_workbook_sheets_sum_exactly(published: Path) -> None:
+    book = openpyxl.load_workbook(published / "targets_2026-06.xlsx", read_only=True)
+    assert book.sheetnames == ["plan", "province", "dealer"]
+    province = list(book["province"].iter_rows(min_row=2, values_only=True))
+    dealer = list(book["dealer"].iter_rows(min_row=2, values_only=True))
+    assert sum(r[-1] for r in province) == sum(r[-1] for r in dealer) > 0
+
+
+def test_executed_notebooks_hold_the_injected_parameters(published: Path) -> None:
+    nb = nbformat.read(str(published / "notebooks" / "01_targets.ipynb"), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'month = "2026-06"' in injected[0].source
+
+
+def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, published: Path) -> None:
+    month_dir = published.parent
+    before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
+    second = run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=month_dir.parent, lang="en")
+    assert second.name == f"v{versions(month_dir)[-1]}" and second != published
+    assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
+    index = (second / "index.html").read_text(encoding="utf-8")
+    assert "Monthly target split" in index
+
+
+def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, notebooks)
+    nb = nbformat.read(str(notebooks / "02_progress.ipynb"), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('broken report')"))
+    nbformat.write(nb, str(notebooks / "02_progress.ipynb"))
+    out = tmp_path / "out"
+    with pytest.raises(PublishError, match="02_progress.*broken report"):
+        run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, notebook_dir=notebooks)
+    assert list((out / "2026-06").iterdir()) == []
+
+
+def test_two_runs_at_once_publish_two_whole_versions(hostile_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    results: list[Path] = []
+    runs = [
+        threading.Thread(target=lambda: results.append(
+            run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, workers=1)))
+        for _ in range(2)
+    ]
+    for t in runs:
+        t.start()
+    for t in runs:
+        t.join()
+    assert sorted(p.name for p in results) == ["v1", "v2"]
+    for version in results:
+        verify_version(version)
+
+
+def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    broken = tmp_path / "data"
+    shutil.copytree(hostile_dir, broken)
+    sales = (broken / "sales.csv").read_text(encoding="utf-8").splitlines()
+    head, first = sales[0].split(","), sales[1].split(",")
+    first[head.index("units")] = "-3"
+    sales[1] = ",".join(first)
+    (broken / "sales.csv").write_text("\n".join(sales) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["run", "--month", "2026-06", "--data", str(broken), "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "sales" in err and "row 2" in err and "units" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.rglob("*.html"))

@@ -28,7 +28,7 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser():  # noqa: ANN201
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -37,7 +37,7 @@ def browser():  # noqa: ANN201
         instance.close()
 
 
-def _visit(browser, page_path: Path) -> dict:  # noqa: ANN001
+def _visit(browser, page_path: Path) -> dict:
     page = browser.new_page()
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
@@ -56,7 +56,7 @@ def _visit(browser, page_path: Path) -> dict:  # noqa: ANN001
     return {"requests": requests, "errors": errors, "figures": figures, "drawn": drawn, "xss": xss, "text": text}
 
 
-def test_index_and_every_report_open_offline(browser, published: Path) -> None:  # noqa: ANN001
+def test_index_and_every_report_open_offline(browser, published: Path) -> None:
     pages = [published / "index.html", *sorted(published.glob("0*.html"))]
     assert len(pages) >= 3
     for path in pages:
@@ -69,6 +69,6 @@ def test_index_and_every_report_open_offline(browser, published: Path) -> None: 
             assert seen["drawn"] >= seen["figures"], f"{path.name}: {seen['drawn']} of {seen['figures']} drawn"
 
 
-def test_hostile_names_show_as_text(browser, published: Path) -> None:  # noqa: ANN001
+def test_hostile_names_show_as_text(browser, published: Path) -> None:
     seen = _visit(browser, published / "01_targets.html")
     assert "<script>window.__xss=1</script>" in seen["text"]

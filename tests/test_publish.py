@@ -65,7 +65,7 @@ def test_verify_names_a_changed_file(tmp_path: Path) -> None:
     target = v1 / "report.html"
     target.chmod(0o644)
     target.write_text("tampered")
-    with pytest.raises(KaplanError, match="changed: report.html"):
+    with pytest.raises(KaplanError, match=r"changed: report\.html"):
         verify_version(v1)
 
 

@@ -77,7 +77,7 @@ def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('broken report')"))
     nbformat.write(nb, str(notebooks / "02_progress.ipynb"))
     out = tmp_path / "out"
-    with pytest.raises(PublishError, match="02_progress.*broken report"):
+    with pytest.raises(PublishError, match=r"02_progress.*broken report"):
         run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, notebook_dir=notebooks)
     assert list((out / "2026-06").iterdir()) == []
 
@@ -99,7 +99,7 @@ def test_two_runs_at_once_publish_two_whole_versions(hostile_dir: Path, tmp_path
         verify_version(version)
 
 
-def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path, capsys) -> None:
     broken = tmp_path / "data"
     shutil.copytree(hostile_dir, broken)
     sales = (broken / "sales.csv").read_text(encoding="utf-8").splitlines()

@@ -146,7 +146,7 @@ def time_progress(day: pd.Timestamp) -> float:
 
 def annual_time_progress(day: pd.Timestamp) -> float:
     """day-of-year / days in the year."""
-    return day.dayofyear / (366 if day.is_leap_year else 365)
+    return day.day_of_year / (366 if day.is_leap_year else 365)
 
 
 # --- units ---------------------------------------------------------------------------------------

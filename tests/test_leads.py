@@ -1,0 +1,145 @@
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaplan.leads import (
+    conversion_by,
+    days_since_tracked,
+    funnel,
+    is_stale,
+    qualified,
+    reached_counts,
+    stale_leads,
+)
+from kaplan.params import Qualification
+from kaplan.schema import OPEN_STAGES, STAGES
+
+AS_OF = pd.Timestamp("2026-06-20")
+
+
+def leads_frame(rows: list[dict]) -> pd.DataFrame:
+    base = {
+        "reported_on": pd.Timestamp("2026-01-10"),
+        "dealer_id": "D1",
+        "owner_id": "S1",
+        "customer_id": "C1",
+        "lead_class": "direct",
+        "source": "directory",
+        "product_id": "P1",
+        "units": 5,
+        "budget": 1_000_000.0,
+        "expected_close": pd.Timestamp("2026-07-15"),
+        "last_tracked": pd.Timestamp("2026-06-18"),
+    }
+    frame = pd.DataFrame([{**base, "lead_id": f"L{i}", **row} for i, row in enumerate(rows, 1)])
+    for column in ("reported_on", "expected_close", "last_tracked"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    frame["budget"] = frame["budget"].astype("float64")
+    return frame
+
+
+def test_stale_boundary_is_exclusive() -> None:
+    leads = leads_frame(
+        [
+            {"stage": "contact", "last_tracked": "2026-06-13"},  # exactly 7 days: not stale
+            {"stage": "contact", "last_tracked": "2026-06-12"},  # 8 days: stale
+            {"stage": "won", "last_tracked": "2026-01-01"},  # closed leads are never stale
+            {"stage": "tender", "last_tracked": "2026-06-20"},
+        ]
+    )
+    assert days_since_tracked(leads, AS_OF).tolist() == [7, 8, 170, 0]
+    assert is_stale(leads, AS_OF, 7).tolist() == [False, True, False, False]
+    listed = stale_leads(leads, AS_OF, 7)
+    assert listed["lead_id"].tolist() == ["L2"]
+    assert listed["days_since_tracked"].tolist() == [8]
+
+
+def test_stale_list_is_sorted_longest_first_and_ignores_later_reports() -> None:
+    leads = leads_frame(
+        [
+            {"stage": "discover", "last_tracked": "2026-06-01"},
+            {"stage": "analyse", "last_tracked": "2026-05-01"},
+            {"stage": "analyse", "reported_on": "2026-06-25", "last_tracked": "2026-05-01"},
+        ]
+    )
+    assert stale_leads(leads, AS_OF, 7)["lead_id"].tolist() == ["L2", "L1"]
+
+
+def test_funnel_hand_worked() -> None:
+    # discover 2, contact 1, position 1, tender 1, won 2, lost 3 (11 leads)
+    stages = ["discover", "discover", "contact", "position", "tender", "won", "won",
+              "lost", "lost", "lost"]  # fmt: skip
+    units = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    leads = leads_frame([{"stage": s, "units": u} for s, u in zip(stages, units, strict=True)])
+    leads.loc[0, "last_tracked"] = pd.Timestamp("2026-06-10")  # 10 days
+    leads.loc[1, "last_tracked"] = pd.Timestamp("2026-06-16")  # 4 days
+    got = funnel(leads, AS_OF).set_index("stage")
+    assert got["leads"].tolist() == [2, 1, 0, 1, 0, 1, 2, 3]
+    assert got["units"].tolist() == [3, 3, 0, 4, 0, 5, 13, 27]
+    # reached: open/won with index >= k, plus the 3 lost at discover
+    # discover 7+3=10, contact 5, analyse 4, position 4, commit 3, tender 3, won 2
+    assert got["reached"].tolist() == [10, 5, 4, 4, 3, 3, 2, 3]
+    expected = [5 / 10, 4 / 5, 4 / 4, 3 / 4, 3 / 3, 2 / 3]
+    np.testing.assert_allclose(got["stage_conversion"].iloc[:6].to_numpy(), expected)
+    assert got["stage_conversion"].iloc[6:].isna().all()
+    assert got.loc["discover", "median_days_since_tracked"] == 7.0
+    assert got.loc["contact", "median_days_since_tracked"] == 2.0
+    assert np.isnan(got.loc["analyse", "median_days_since_tracked"])
+    assert got.loc["tender", "buyer_stage"] == "run_tender"
+
+
+def test_funnel_of_empty_registry() -> None:
+    got = funnel(leads_frame([{"stage": "won"}]).iloc[0:0], AS_OF)
+    assert got["leads"].sum() == 0 and got["reached"].sum() == 0
+    assert got["stage_conversion"].isna().all()
+
+
+@given(st.lists(st.sampled_from(STAGES), max_size=60))
+def test_reached_is_monotone_and_counts_every_lead_once(stages: list[str]) -> None:
+    reached = reached_counts(pd.Series(stages, dtype="str"))
+    assert reached.iloc[0] == len(stages)
+    assert (np.diff(reached.to_numpy()) <= 0).all()
+    assert reached["won"] == stages.count("won")
+    for k, stage in enumerate(OPEN_STAGES):
+        at_or_after = sum(1 for s in stages if s != "lost" and (*OPEN_STAGES, "won").index(s) >= k)
+        assert reached[stage] == at_or_after + (stages.count("lost") if k == 0 else 0)
+
+
+def test_conversion_by_channel_hand_worked() -> None:
+    leads = leads_frame(
+        [
+            {"source": "directory", "stage": "won", "reported_on": "2026-03-01"},
+            {"source": "directory", "stage": "lost", "reported_on": "2026-03-01"},
+            {"source": "directory", "stage": "won", "reported_on": "2025-01-01"},  # before the window
+            {"source": "directory", "stage": "contact", "reported_on": "2026-05-01"},
+            {"source": "exhibition", "stage": "discover", "reported_on": "2026-06-20"},
+            {"source": "exhibition", "stage": "won", "reported_on": "2026-07-01"},  # after as_of
+        ]
+    )
+    got = conversion_by(leads, "source", AS_OF, window_months=12).set_index("source")
+    assert got.loc["directory", ["leads", "open", "won", "lost"]].tolist() == [4, 1, 2, 1]
+    assert got.loc["directory", "win_rate"] == 2 / 3
+    assert got.loc["directory", ["reported", "reported_won"]].tolist() == [3, 1]
+    assert got.loc["directory", "reported_conversion"] == 1 / 3
+    assert got.loc["exhibition", "leads"] == 1
+    assert np.isnan(got.loc["exhibition", "win_rate"])  # nothing closed: blank, not 0
+    assert got.loc["exhibition", "reported_conversion"] == 0.0
+
+
+def test_qualification_is_three_valued() -> None:
+    rule = Qualification(min_units=3, min_budget_per_unit=80_000, max_months_to_close=12)
+    leads = leads_frame(
+        [
+            {"units": 3, "budget": 240_000.0},  # exactly on both minimums: qualified
+            {"units": 3, "budget": 239_999.0},  # budget per unit below the minimum
+            {"units": 2, "budget": 1e7},  # too few units
+            {"units": 5, "budget": np.nan},  # budget unknown
+            {"units": 2, "budget": np.nan},  # unknown budget but too few units: False
+            {"units": 5, "expected_close": "2027-06-20"},  # exactly 12 months ahead
+            {"units": 5, "expected_close": "2027-06-21"},  # beyond the horizon
+        ]
+    )
+    got = qualified(leads, rule, AS_OF)
+    assert str(got.dtype) == "boolean"
+    assert got.tolist() == [True, False, False, pd.NA, False, True, False]

@@ -196,6 +196,8 @@ class Params(Strict):
     rolling: bool = True
     status: StatusThresholds = StatusThresholds()
     stale_days: Annotated[int, Field(ge=1)] = 7
+    # window of report dates for the reported -> won conversion per channel and class
+    conversion_window_months: Annotated[int, Field(ge=1, le=120)] = 12
     tiers: Tiers = Tiers()
     stage_probabilities: StageProbabilities = StageProbabilities()
     scorecard: Scorecard = Scorecard()

@@ -270,6 +270,43 @@ TERMS: dict[str, tuple[str, str]] = {
     "roles_covered": ("已覆盖角色数", "Roles covered"),
     "opposed": ("反对角色数", "Roles opposed"),
     "uncovered_provinces": ("信息未覆盖缺口的省区", "Provinces whose gap the pipeline does not cover"),
+    # --- assessment sheets, attainment, incentive schedule, workflow, rectification (§2.5)
+    "kpi_pay_share": ("考核对应绩效工资比例", "KPI part of performance pay"),
+    "kpi_table": ("大客户相关管理人员考核表", "KPI table of key-account staff"),
+    "month_target": ("月度目标", "Month target"),
+    "month_attainment": ("月度达成率", "Month attainment"),
+    "ytd_target": ("年度累计目标", "Target this year to date"),
+    "ytd_attainment": ("年度累计达成率", "Attainment this year to date"),
+    "target_attainment": ("目标达成考核", "Target attainment"),
+    "team_annual": ("总年度目标", "Team annual target"),
+    "per_person_year": ("年度人均目标", "Per person per year"),
+    "per_person_month": ("月度人均目标", "Per person per month"),
+    "incentive_schedule": ("阶梯式激励标准", "Tiered incentive schedule"),
+    "attainment_from": ("达成率下限（含）", "Attainment from (inclusive)"),
+    "attainment_to": ("达成率上限（不含）", "Attainment to (exclusive)"),
+    "step": ("环节", "Step"),
+    "recorded_by": ("经办人", "Recorded by"),
+    "recorded_at": ("时间", "Recorded at"),
+    "done": ("已完成", "Done"),
+    "gap_units": ("距时间进度缺口（台）", "Gap to time progress (units)"),
+    "months_trailing": ("连续落后月数", "Months trailing in a row"),
+    "note_unreviewed": (
+        "{n} 条已提交的考核项缺少评审分，按 0 分计",
+        "{n} submitted items lack a reviewer score: counted as 0",
+    ),
+    "note_missing": ("{n} 条考核项未提交，各项按 0 分计", "{n} items were not submitted: 0 on every criterion"),
+    "note_no_target": (
+        "{n} 人无月度目标，达成率留空、无激励",
+        "{n} people have no month target: attainment blank, no incentive",
+    ),
+    "note_ytd_fallback": (
+        "缺少往月下达目标，年度累计目标按年度目标平均分摊",
+        "issued targets of earlier months missing: the year-to-date target is the annual target spread evenly",
+    ),
+    "note_rectification": (
+        "月度进度落后时间进度超过 {gap} 的经销商：{n} 家",
+        "dealers whose month progress trails time progress by more than {gap}: {n}",
+    ),
 }
 
 # codes that share a spelling with another term but read differently in their own column

@@ -1,8 +1,13 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kaplan
+from kaplan.errors import InputError
 from kaplan.leads import (
     conversion_by,
     days_since_tracked,
@@ -143,3 +148,38 @@ def test_qualification_is_three_valued() -> None:
     got = qualified(leads, rule, AS_OF)
     assert str(got.dtype) == "boolean"
     assert got.tolist() == [True, False, False, pd.NA, False, True, False]
+
+
+def write_folder(folder: Path, customer_id: str) -> None:
+    files = {
+        "org": "dealer_id,dealer_name,province,region\nD1,甲,河北,华北大区\n",
+        "staff": "staff_id,name,role,region,province,dealer_id\nS1,张三,dealer_specialist,华北大区,河北,D1\n",
+        "products": "product_id,product_name,line\nP1,越野,command\n",
+        "customers": (
+            "customer_id,customer_name,industry,segment,purchase_method\n"
+            "C1,公安局,public_security,government,tender\n"
+        ),
+        "annual_targets": "year,dealer_id,line,units\n2026,D1,command,10\n",
+        "leads": (
+            "lead_id,reported_on,dealer_id,owner_id,customer_id,lead_class,source,stage,product_id,"
+            "units,budget,expected_close,last_tracked,notes\n"
+            f"L1,2026-06-01,D1,S1,{customer_id},tender,directory,contact,P1,5,,2026-09-30,2026-06-15,\n"
+        ),
+    }
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+
+
+def test_a_lead_naming_an_unknown_customer_is_rejected_at_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    write_folder(tmp_path / "good", "C1")
+    assert kaplan.load(tmp_path / "good").leads["customer_id"].tolist() == ["C1"]
+    write_folder(tmp_path / "bad", "C9")
+    with pytest.raises(InputError) as raised:
+        kaplan.load(tmp_path / "bad")
+    problems = [p for p in raised.value.problems if p.table == "leads"]
+    assert [(p.row, p.column) for p in problems] == [(2, "customer_id")]
+    assert "C9" in str(raised.value)

@@ -180,6 +180,8 @@ class Rectification(Strict):
     """A dealer goes on the 整改 list when month completion trails time progress by more than ``gap``."""
 
     gap: Probability = 0.20
+    # earlier months checked for "months trailing in a row" (each needs that month's issued targets)
+    lookback_months: Annotated[int, Field(ge=0, le=24)] = 5
 
 
 class PerCapita(Strict):

@@ -1,0 +1,466 @@
+"""Check tables read as text (:mod:`kaplan.reading`) against the contracts of :mod:`kaplan.schema`.
+
+Everything is gathered in one pass over all tables; nothing stops at the first problem.
+
+Clean-ups that cannot change what a planner meant are applied and reported as warnings:
+
+- surrounding spaces (including the full-width space) in headers and cells are removed;
+- in id, code, number, date and month cells, full-width digits, letters and punctuation are
+  mapped to ASCII by Unicode NFKC (``'１２'`` -> ``'12'``); text (names) is left as written;
+- rows whose every cell is blank are dropped;
+- a column the contract does not know is ignored.
+
+Everything else is a :class:`~kaplan.errors.Problem` on the cell, with the row a spreadsheet shows:
+
+- headers: a missing column, the same header twice (also ``units`` next to ``units.1``);
+- kinds: ``int`` must match ``[+-]?[0-9]+`` (so ``'1,200'`` and ``'12.5'`` are refused),
+  ``float`` must be a finite number without separators, ``date`` must be a real ``YYYY-MM-DD``
+  (``'2024-02-30'``, ``'2024/03/01'`` and Excel serials are refused), ``month`` ``YYYY-MM``;
+- with pandera (``lazy=True``) on the converted columns: required cells not blank, numbers within
+  the contract's ``min`` / ``max`` (``exclusive_min``: strictly above), codes in the contract's list;
+- keys unique (each repeat names the key values and the row of the first occurrence);
+- references: every non-blank id must exist in the referenced table;
+- a table with no rows, unless the contract allows it.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from kaplan.errors import InputError, Problem
+from kaplan.reading import RawTable, column_letters
+from kaplan.schema import TABLES, Column, Table
+
+log = logging.getLogger(__name__)
+
+LISTED_PER_COLUMN = 20  # problems listed per table column in a message; the error keeps them all
+ROWS_IN_WARNING = 5
+
+_INT = r"[+-]?[0-9]+"
+_THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+_DECIMAL = r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.[0-9]*"
+_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_SERIAL = r"[0-9]{1,6}(\.[0-9]+)?"
+_MONTH = r"[0-9]{4}-(0[1-9]|1[0-2])"
+_NORMALISED_KINDS = ("id", "code", "int", "float", "date", "month")
+
+
+@dataclass
+class Checked:
+    """The outcome of validating every table: typed frames (by spreadsheet row), problems, warnings."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    text: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+
+def named_columns(spec: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    """The raw cells under the contract's column names, with header problems and warnings.
+
+    A missing optional column is added blank; a duplicated header keeps its first column.
+    """
+    assert raw.frame is not None
+    cleaned = [unicodedata.normalize("NFKC", h).strip() for h in raw.headers]
+    problems: list[Problem] = []
+    warnings = [
+        Problem(spec.name, raw.header_row, column_letters(i + 1),
+                f"header {original!r} read as {new!r} (spaces or full-width characters removed)")
+        for i, (original, new) in enumerate(zip(raw.headers, cleaned, strict=True))
+        if original != new
+    ]
+    positions: dict[str, list[int]] = {}
+    for i, header in enumerate(cleaned):
+        base = _mangled_base(header, spec, cleaned)
+        positions.setdefault(base, []).append(i)
+    for header, where in positions.items():
+        if len(where) > 1 and header in spec.column_names:
+            letters = ", ".join(column_letters(i + 1) for i in where)
+            problems.append(
+                Problem(spec.name, raw.header_row, header,
+                        f"expected one column headed {header!r}, found {len(where)} (columns {letters}): "
+                        "delete or rename the extra one")
+            )
+    out = {}
+    for column in spec.columns:
+        if column.name in positions:
+            out[column.name] = raw.frame[positions[column.name][0]].fillna("").astype("str")
+        elif column.optional_column:
+            out[column.name] = pd.Series("", index=raw.frame.index, dtype="str")
+        else:
+            problems.append(
+                Problem(spec.name, None, column.name,
+                        f"expected a column headed {column.name!r}, found none: add it to the header row")
+            )
+    extra = [h for h in positions if h not in spec.column_names]
+    if extra:
+        warnings.append(
+            Problem(spec.name, None, None, f"column(s) {', '.join(map(repr, extra))} are not part of "
+                    f"the {spec.name} table and were ignored")
+        )
+    rest = {f"extra:{i}": raw.frame[i] for h in extra for i in positions[h]}
+    frame = pd.DataFrame({**out, **rest}, index=raw.frame.index)
+    return frame, problems, warnings
+
+
+def _mangled_base(header: str, spec: Table, headers: list[str]) -> str:
+    """``units`` for ``units.1`` when ``units`` is a contract column present too (pandas' renaming)."""
+    base, dot, suffix = header.rpartition(".")
+    if dot and suffix.isdigit() and base in spec.column_names and base in headers:
+        return base
+    return header
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+def cleaned_cells(spec: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Cells without surrounding spaces, NFKC-normalised where the kind allows, blank rows dropped."""
+    out = {}
+    warnings = []
+    kinds = {c.name: c.kind for c in spec.columns}
+    for name, values in frame.items():
+        stripped = values.str.strip()
+        spaced = stripped != values
+        if kinds.get(str(name)) in _NORMALISED_KINDS:
+            wide = ~stripped.str.isascii()
+            if wide.any():
+                normal = stripped.where(~wide, stripped[wide].str.normalize("NFKC").str.strip())
+                warnings.extend(_cleanup_warning(spec.name, str(name), normal != stripped,
+                                                 "in full-width characters converted to ASCII"))
+                stripped = normal
+        warnings.extend(_cleanup_warning(spec.name, str(name), spaced, "with surrounding spaces trimmed"))
+        out[name] = stripped
+    cleaned = pd.DataFrame(out, index=frame.index)
+    blank = (cleaned == "").all(axis=1) if len(cleaned.columns) else pd.Series(False, index=frame.index)
+    if blank.any():
+        rows = _rows_text(blank)
+        warnings.append(Problem(spec.name, None, None, f"{int(blank.sum())} blank row(s) dropped ({rows})"))
+    return cleaned.loc[~blank, [c for c in cleaned.columns if not str(c).startswith("extra:")]], warnings
+
+
+def _cleanup_warning(table: str, column: str, mask: pd.Series, what: str) -> list[Problem]:
+    if not mask.any():
+        return []
+    return [Problem(table, None, column, f"{int(mask.sum())} cell(s) {what} ({_rows_text(mask)})")]
+
+
+def _rows_text(mask: pd.Series) -> str:
+    rows = mask.index[mask.to_numpy()]
+    shown = ", ".join(str(r) for r in rows[:ROWS_IN_WARNING])
+    more = f" and {len(rows) - ROWS_IN_WARNING} more" if len(rows) > ROWS_IN_WARNING else ""
+    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
+# --- kinds -----------------------------------------------------------------------------------
+
+
+def converted(spec: Table, text: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each column in its contract kind (blank or unconvertible cells missing) and the cells refused."""
+    out = {}
+    problems: list[Problem] = []
+    for column in spec.columns:
+        if column.name not in text:
+            continue
+        values, bad = _convert(column, text[column.name])
+        out[column.name] = values
+        problems.extend(_cell_problems(spec.name, column.name, bad))
+    return pd.DataFrame(out, index=text.index), problems
+
+
+def _convert(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The column converted, and the refused cells' messages (a Series indexed by row)."""
+    blank = text == ""
+    if column.kind == "int":
+        return _integers(text, blank)
+    if column.kind == "float":
+        return _numbers(text, blank)
+    if column.kind == "date":
+        return _dates(text, blank)
+    values = text.where(~blank)
+    if column.kind == "month":
+        ok = text.str.fullmatch(_MONTH) | blank
+        return values.where(ok), _expected("a month as YYYY-MM", text[~ok])
+    return values, pd.Series([], dtype="str")
+
+
+def _integers(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
+    whole = text.str.fullmatch(_INT)
+    values = pd.to_numeric(text.where(whole), errors="coerce")
+    bad = text[~whole & ~blank]
+    thousands = bad.str.fullmatch(_THOUSANDS)
+    decimal = bad.str.fullmatch(_DECIMAL)
+    messages = pd.Series("expected a whole number, found " + _quoted(bad), index=bad.index, dtype="str")
+    messages = messages.where(~decimal, messages + " (a decimal)")
+    messages = messages.where(~thousands, messages + " (remove the thousands separator)")
+    return values.astype("float64"), messages
+
+
+def _numbers(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
+    values = pd.to_numeric(text.where(~blank), errors="coerce").astype("float64")
+    ok = blank | np.isfinite(values)
+    bad = text[~ok]
+    messages = pd.Series("expected a number, found " + _quoted(bad), index=bad.index, dtype="str")
+    thousands = bad.str.fullmatch(_THOUSANDS)
+    messages = messages.where(~thousands, messages + " (remove the thousands separator)")
+    return values.where(ok), messages
+
+
+def _dates(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
+    codes, uniques = pd.factorize(text)
+    shaped = pd.Index(uniques).str.fullmatch(_ISO_DATE)
+    parsed = pd.to_datetime(pd.Series(uniques).where(shaped), format="%Y-%m-%d", errors="coerce")
+    values = pd.Series(parsed.to_numpy()[codes], index=text.index).astype("datetime64[ns]")
+    bad_mask = values.isna() & ~blank
+    bad = text[bad_mask]
+    messages = pd.Series(
+        "expected a date as YYYY-MM-DD, found " + _quoted(bad), index=bad.index, dtype="str"
+    )
+    no_such_day = bad.str.fullmatch(_ISO_DATE)
+    serial = bad.str.fullmatch(_SERIAL)
+    messages = messages.where(~no_such_day, "expected a real date YYYY-MM-DD, found " + _quoted(bad) + " (no such day)")
+    messages = messages.where(
+        ~serial, messages + " (an Excel serial number: format the column as a date or YYYY-MM-DD text)"
+    )
+    return values, messages
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    return pd.Series([repr(v) for v in values], index=values.index, dtype="str")
+
+
+def _expected(what: str, bad: pd.Series) -> pd.Series:
+    return pd.Series(f"expected {what}, found " + _quoted(bad), index=bad.index, dtype="str")
+
+
+def _cell_problems(table: str, column: str, messages: pd.Series) -> list[Problem]:
+    return [Problem(table, int(row), column, message) for row, message in messages.items()]
+
+
+# --- pandera: required, ranges, codes --------------------------------------------------------
+
+
+def range_text(column: Column) -> str:
+    """The contract's bounds in words: ``> 0``, ``>= 0``, ``from 1 to 5``."""
+    low, high = column.min, column.max
+    fmt = "{:g}".format
+    if low is not None and high is not None and not column.exclusive_min:
+        return f"from {fmt(low)} to {fmt(high)}"
+    parts = []
+    if low is not None:
+        parts.append(f"{'>' if column.exclusive_min else '>='} {fmt(low)}")
+    if high is not None:
+        parts.append(f"<= {fmt(high)}")
+    return " and ".join(parts)
+
+
+@cache
+def pandera_schema(name: str) -> pa.DataFrameSchema:
+    """The per-column checks of table ``name`` (values already converted to their kind)."""
+    spec = TABLES[name]
+    columns = {}
+    for column in spec.columns:
+        checks = []
+        number = "a whole number" if column.kind == "int" else "a number"
+        bound = f"expected {number} {range_text(column)}"
+        if column.min is not None:
+            low = pa.Check.gt if column.exclusive_min else pa.Check.ge
+            checks.append(low(column.min, error=bound))
+        if column.max is not None:
+            checks.append(pa.Check.le(column.max, error=bound))
+        if column.codes:
+            checks.append(pa.Check.isin(column.codes, error=f"expected one of {', '.join(column.codes)}"))
+        columns[column.name] = pa.Column(None, checks=checks, nullable=not column.required, required=False)
+    return pa.DataFrameSchema(columns, name=name)
+
+
+def pandera_problems(
+    spec: Table, values: pd.DataFrame, text: pd.DataFrame, refused: set[tuple[int, str]]
+) -> list[Problem]:
+    """Required, range and code failures of ``values``; cells already ``refused`` are not repeated."""
+    try:
+        pandera_schema(spec.name).validate(values, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    cases = cases[cases["index"].notna() & cases["column"].isin(list(values.columns))]
+    problems = []
+    for column, row, check in zip(cases["column"], cases["index"], cases["check"], strict=True):
+        row, column = int(row), str(column)
+        if (row, column) in refused:
+            continue
+        if check == "not_nullable":
+            message = "expected a value, found an empty cell"
+        else:
+            message = f"{check}, found {text.at[row, column]!r}"
+        problems.append(Problem(spec.name, row, column, message))
+    return problems
+
+
+# --- keys and references ---------------------------------------------------------------------
+
+
+def duplicate_key_problems(spec: Table, text: pd.DataFrame) -> list[Problem]:
+    """One problem per repeated key, naming its values and the row of the first occurrence."""
+    key = list(spec.key)
+    if not set(key) <= set(text.columns) or text.empty:
+        return []
+    keys = text[key]
+    complete = (keys != "").all(axis=1)
+    repeated = keys.duplicated(keep=False) & complete
+    if not repeated.any():
+        return []
+    sub = keys[repeated]
+    first = pd.Series(sub.index, index=sub.index).groupby([sub[k] for k in key], sort=False).transform("min")
+    later = first[first.index != first.to_numpy()]
+    label = "+".join(key)
+    problems = []
+    for row, first_row in later.items():
+        values = ", ".join(f"{k} {sub.at[row, k]!r}" for k in key)
+        problems.append(
+            Problem(spec.name, int(row), label,
+                    f"expected a unique key, found {values} again (first in row {first_row}): "
+                    "keep one row per key")
+        )
+    return problems
+
+
+def reference_problems(spec: Table, text: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Ids of ``spec`` not found in the table they refer to (skipped when that table is unreadable)."""
+    problems = []
+    own = text.get(spec.name)
+    if own is None:
+        return []
+    for ref in spec.references:
+        target = text.get(ref.table)
+        (column,), (target_column,) = ref.columns, ref.target_columns
+        if target is None or column not in own or target_column not in target:
+            continue
+        values = own[column]
+        unknown = values[(values != "") & ~values.isin(target[target_column].unique())]
+        problems.extend(
+            Problem(spec.name, int(row), column,
+                    f"expected a {target_column} listed in {ref.table}, found {value!r}: "
+                    f"add it to {ref.table} or correct it")
+            for row, value in unknown.items()
+        )
+    return problems
+
+
+# --- one table, all tables -------------------------------------------------------------------
+
+
+Outcome = tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem], list[Problem]]
+
+
+def check_table(spec: Table, raw: RawTable) -> Outcome:
+    """(converted values, cleaned text, problems, warnings) of one table read as text."""
+    problems, warnings = list(raw.problems), list(raw.warnings)
+    if raw.frame is None:
+        return None, None, problems, warnings
+    named, header_problems, header_warnings = named_columns(spec, raw)
+    problems += header_problems
+    warnings += header_warnings
+    text, cleanup_warnings = cleaned_cells(spec, named)
+    warnings += cleanup_warnings
+    if text.empty and not spec.may_be_empty:
+        problems.append(
+            Problem(spec.name, None, None, "expected at least one row below the header, found none: fill in the table")
+        )
+    values, refused = converted(spec, text)
+    refused_cells = {(p.row, p.column) for p in refused} | {(p.row, p.column) for p in problems if p.row}
+    problems += refused
+    problems += pandera_problems(spec, values, text, refused_cells)
+    problems += duplicate_key_problems(spec, text)
+    return values, text, problems, warnings
+
+
+def check_tables(raws: Mapping[str, RawTable | None]) -> Checked:
+    """Validate every table read; ``None`` stands for a table with no file (empty when allowed)."""
+    checked = Checked()
+    for name, raw in raws.items():
+        spec = TABLES[name]
+        if raw is None:
+            checked.frames[name] = _empty(spec)
+            checked.text[name] = pd.DataFrame({c: pd.Series(dtype="str") for c in spec.column_names})
+            continue
+        values, text, problems, warnings = check_table(spec, raw)
+        checked.problems += problems
+        checked.warnings += warnings
+        if values is not None and text is not None:
+            checked.frames[name] = values
+            checked.text[name] = text
+    for name in raws:
+        checked.problems += reference_problems(TABLES[name], checked.text)
+    return checked
+
+
+def final_frame(name: str, values: pd.DataFrame) -> pd.DataFrame:
+    """A converted frame without problems in the loaded dtypes, indexed 0..n-1."""
+    spec = TABLES[name]
+    out = {}
+    for column in spec.columns:
+        series = values[column.name].reset_index(drop=True)
+        if column.kind == "int":
+            series = series.astype("int64")
+        elif column.kind == "date":
+            series = series.astype("datetime64[ns]")
+        elif column.kind == "float":
+            series = series.astype("float64")
+        else:
+            series = series.astype("str")
+        out[column.name] = series
+    return pd.DataFrame(out, index=pd.RangeIndex(len(values)))
+
+
+def _empty(spec: Table) -> pd.DataFrame:
+    from kaplan.tables import typed
+
+    return typed(spec.name, pd.DataFrame(columns=list(spec.column_names)))
+
+
+# --- the message -----------------------------------------------------------------------------
+
+
+def problem_report(problems: Iterable[Problem], locations: Mapping[str, str]) -> str:
+    """Problems grouped by table (its file named once), at most ``LISTED_PER_COLUMN`` per column."""
+    ordered = sorted(set(problems), key=lambda p: (p.table, p.row or 0, p.column or "", p.message))
+    count = len(ordered)
+    lines = [
+        f"{count} problem{'s' if count != 1 else ''} in the input data "
+        "(fix them in the named file and run again):"
+    ]
+    for table in dict.fromkeys(p.table for p in ordered):
+        mine = [p for p in ordered if p.table == table]
+        lines.append(f"{table} ({locations[table]}):" if table in locations else f"{table}:")
+        shown: dict[str | None, int] = {}
+        for problem in mine:
+            seen = shown.get(problem.column, 0)
+            shown[problem.column] = seen + 1
+            if problem.row is None or seen < LISTED_PER_COLUMN:
+                lines.append(f"  - {problem}")
+        lines.extend(
+            f"  ... and {n - LISTED_PER_COLUMN} more in column {column}"
+            for column, n in shown.items()
+            if n > LISTED_PER_COLUMN and column is not None
+        )
+    return "\n".join(lines)
+
+
+def input_error(problems: list[Problem], warnings: list[Problem], locations: Mapping[str, str]) -> InputError:
+    """One :class:`InputError` holding every problem, its message capped per column."""
+    error = InputError(problems, warnings)
+    error.args = (problem_report(problems, locations),)
+    return error

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -285,6 +286,23 @@ def test_status_at_its_edges() -> None:
     got = progress.status_codes(month_progress, pd.Series([0.5] * 6), PARAMS.status)
     assert got.tolist()[:5] == ["on_track", "ahead", "on_track", "behind", "on_track"]
     assert pd.isna(got.iloc[5])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 400)), min_size=1, max_size=20),
+    st.integers(min_value=1, max_value=31),
+    st.sampled_from([(0.05, -0.05), (0.1, 0.0), (0.0, 0.0), (0.25, -0.1)]),
+)
+def test_status_matches_the_exact_rule(pairs: list[tuple[int, int]], day: int, edges: tuple[float, float]) -> None:
+    # exact rational arithmetic: ahead iff mtd/plan - day/31 > ahead, behind iff < behind
+    thresholds = params_from_mapping({"status": {"ahead": edges[0], "behind": edges[1]}}).status
+    month_progress = pd.Series([mtd / plan for mtd, plan in pairs])
+    got = progress.status_codes(month_progress, pd.Series([day / 31] * len(pairs)), thresholds).tolist()
+    for (mtd, plan), status in zip(pairs, got, strict=True):
+        gap = Fraction(mtd, plan) - Fraction(day, 31)
+        ahead, behind = Fraction(str(edges[0])), Fraction(str(edges[1]))
+        assert status == ("ahead" if gap > ahead else "behind" if gap < behind else "on_track")
 
 
 def test_status_follows_params() -> None:

@@ -178,11 +178,12 @@ def dealer_unit_positions(org: pd.DataFrame, units: pd.DataFrame, level: Level) 
     return _key_index(units, keys).get_indexer(_key_index(org, keys))
 
 
-def board_lines(*line_columns: pd.Series) -> tuple[str, ...]:
+def board_lines(*line_columns: pd.Series | None) -> tuple[str, ...]:
     """Schema lines first, then any other line met in the data, sorted."""
     seen: set[str] = set()
     for column in line_columns:
-        seen.update(v for v in column.dropna().unique() if isinstance(v, str))
+        if column is not None:
+            seen.update(v for v in column.dropna().unique() if isinstance(v, str))
     return (*LINES, *sorted(seen - set(LINES)))
 
 
@@ -199,6 +200,7 @@ def _cells(
 
 
 def _cell_sums(cells: np.ndarray, weights: np.ndarray, n_cells: int) -> np.ndarray:
+    """Sum of ``weights`` per cell (float sums of whole units are exact below 2**53)."""
     keep = cells >= 0
     sums = np.bincount(cells[keep], weights=weights[keep], minlength=n_cells)
     return np.rint(sums).astype("int64")
@@ -311,30 +313,37 @@ def board(
     year_targets = annual_targets[annual_targets["year"] == day.year]
     window = (facts["date"] >= pd.Timestamp(year=day.year - 1, month=1, day=1)) & (facts["date"] < day + DAY)
     recent = facts.loc[window, ["date", "dealer_id", "line", "units"]]
-    lines = board_lines(recent["line"], year_targets["line"],
-                        month_targets["line"] if month_targets is not None and "line" in month_targets else
-                        pd.Series(dtype="str"))
-    line_index = pd.Index(lines)
+    target_lines = month_targets["line"] if month_targets is not None and "line" in month_targets else None
+    line_index = pd.Index(board_lines(recent["line"], year_targets["line"], target_lines))
     org_index = pd.Index(org["dealer_id"])
     dealer_unit = dealer_unit_positions(org, units, lvl)
-    n_cells = len(units) * len(lines)
-
-    cells = units.loc[units.index.repeat(len(lines))].reset_index(drop=True)
-    cells["line"] = pd.Series(np.tile(np.array(lines, dtype=object), len(units)), dtype="str")
+    cells = board_cells(units, line_index)
 
     sale_cells = _cells(recent["dealer_id"], recent["line"], org_index, dealer_unit, line_index)
     if (sale_cells < 0).any():
         log.warning("progress: %d sales row(s) have a dealer not in org or no line; left out",
                     int((sale_cells < 0).sum()))
-    units_sold = recent["units"].to_numpy(dtype="float64")
-    counts = {name: _cell_sums(sale_cells, np.where(mask, units_sold, 0.0), n_cells)
-              for name, mask in sales_windows(recent, day).items()}
+    counts = sales_counts(recent, day, sale_cells, len(cells))
     target_cells = _cells(year_targets["dealer_id"], year_targets["line"], org_index, dealer_unit, line_index)
-    counts["annual_plan"] = _cell_sums(target_cells, year_targets["units"].to_numpy(dtype="float64"), n_cells)
+    counts["annual_plan"] = _cell_sums(target_cells, year_targets["units"].to_numpy(dtype="float64"), len(cells))
     counts["month_plan"] = month_plan_counts(month_targets, cells, lvl)
     for name in COUNT_COLUMNS:
         cells[name] = pd.Series(counts[name], dtype="int64")
     return with_ratios(cells, time_progress(day), annual_time_progress(day), params.status)
+
+
+def board_cells(units: pd.DataFrame, lines: pd.Index) -> pd.DataFrame:
+    """Every unit x line, units in order, lines in order within each unit (cell ``unit * n_lines + line``)."""
+    cells = units.loc[units.index.repeat(len(lines))].reset_index(drop=True)
+    cells["line"] = pd.Series(np.tile(lines.to_numpy(dtype=object), len(units)), dtype="str")
+    return cells
+
+
+def sales_counts(recent: pd.DataFrame, day: pd.Timestamp, cells: np.ndarray, n_cells: int) -> dict[str, np.ndarray]:
+    """Units per board cell in each sales window (``cells``: each sale's cell number, -1 for none)."""
+    sold = recent["units"].to_numpy(dtype="float64")
+    return {name: _cell_sums(cells, np.where(mask, sold, 0.0), n_cells)
+            for name, mask in sales_windows(recent, day).items()}
 
 
 # --- totals --------------------------------------------------------------------------------------

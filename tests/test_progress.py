@@ -227,6 +227,24 @@ def test_missing_month_targets_mean_zero_plan() -> None:
     assert frame["status"].isna().all()
 
 
+def test_a_line_outside_the_schema_gets_its_own_rows() -> None:
+    targets = pd.concat(
+        [REGION_TARGETS, pd.DataFrame({"region": ["华东大区"], "line": ["model_x"], "target": [4]})], ignore_index=True
+    )
+    frame = progress.board(FACTS, ANNUAL, targets, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    assert frame["line"].tolist()[:4] == ["command", "work", "conversion", "model_x"]
+    east = frame[(frame["region"] == "华东大区") & (frame["line"] == "model_x")].iloc[0]
+    assert (east["month_plan"], east["mtd"], east["month_progress"], east["status"]) == (4, 0, 0.0, "behind")
+
+
+def test_sales_of_a_dealer_not_in_org_are_left_out_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    stray = pd.concat([FACTS, FACTS.iloc[[-1]].assign(dealer_id="D9", date=pd.Timestamp("2026-06-02"))])
+    with caplog.at_level("WARNING", logger="kaplan.progress"):
+        frame = progress.board(stray, ANNUAL, REGION_TARGETS, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    pd.testing.assert_frame_equal(frame, region_board())
+    assert "1 sales row(s) have a dealer not in org" in caplog.text
+
+
 # --- dates ---------------------------------------------------------------------------------------
 
 

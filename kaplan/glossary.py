@@ -284,7 +284,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "incentive_schedule": ("阶梯式激励标准", "Tiered incentive schedule"),
     "attainment_from": ("达成率下限（含）", "Attainment from (inclusive)"),
     "attainment_to": ("达成率上限（不含）", "Attainment to (exclusive)"),
-    "step": ("环节", "Step"),
+    "state": ("审批环节", "Approval step"),
     "recorded_by": ("经办人", "Recorded by"),
     "recorded_at": ("时间", "Recorded at"),
     "done": ("已完成", "Done"),

@@ -44,7 +44,7 @@ from kaplan.params import DEFAULT_FILE
 log = logging.getLogger(__name__)
 
 STEPS = ("compiled", "reviewed", "approved")
-STATE_COLUMNS = ("step", "status", "recorded_by", "recorded_at", "note")
+STATE_COLUMNS = ("state", "status", "recorded_by", "recorded_at", "note")
 
 
 @dataclass(frozen=True)
@@ -191,14 +191,14 @@ def record(month: str, stage: str, by: str, directory: Path | None = None, at: d
 
 
 def state_frame(approvals: Approvals) -> pd.DataFrame:
-    """One row per step of the current cycle: step, status (done/pending), recorded_by, recorded_at, note."""
+    """One row per step of the current cycle: state (the step), status (done/pending), by, at, note."""
     latest = {e.stage: e for e in approvals.current_cycle()}
     rows = []
     for step in STEPS:
         event = latest.get(step)
         rows.append(
             {
-                "step": step,
+                "state": step,
                 "status": "done" if event else "pending",
                 "recorded_by": event.by if event else "",
                 "recorded_at": event.at if event else "",

@@ -543,6 +543,8 @@ def time_vs_completion_figure(board_frame: pd.DataFrame, lang: Lang = "zh",
             y=rows["month_progress"].tolist(),
             marker_color=[colors.get(v, "#BDBDBD") if isinstance(v, str) else "#BDBDBD" for v in rows["status"]],
             customdata=statuses,
+            text=[f"{v:.0%}" if pd.notna(v) else "" for v in rows["month_progress"]],
+            textposition="outside",
             hovertemplate="%{x}<br>%{y:.1%}<br>%{customdata}<extra></extra>",
             showlegend=False,
         )

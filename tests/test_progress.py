@@ -428,6 +428,7 @@ def test_time_vs_completion_figure_colours_and_time_line() -> None:
     colors = progress.status_colors()
     assert list(bars.marker.color)[:2] == [colors["behind"]] * 2
     assert list(bars.marker.color)[4] == colors["on_track"]
+    assert list(bars.text) == ["38%", "0%", "", "", "50%", ""]  # no plan: no bar and no 0%
     assert [d.name for d in fig.data[1:]] == ["Ahead", "On track", "Behind"]
     assert fig.layout.shapes[0].y0 == DAY_PROGRESS
     text = json.dumps(progress.time_vs_completion_figure(_hostile_board()).to_plotly_json(), ensure_ascii=False)

@@ -172,6 +172,14 @@ def conversion_by(
     return sums[list(CONVERSION_COLUMNS)].reset_index()
 
 
+def translated(frame: pd.DataFrame, columns: tuple[str, ...], lang: Lang = "zh") -> pd.DataFrame:
+    """A copy whose code ``columns`` (e.g. ``buyer_stage``) read as words for a person."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].map(lambda v, c=column: code_label(c, v, lang) if isinstance(v, str) else v)
+    return out
+
+
 # --- figures -------------------------------------------------------------------------------------
 
 
@@ -210,7 +218,8 @@ def conversion_figure(frame: pd.DataFrame, column: str = "source", lang: Lang = 
     names = [html.escape(code_label(column, v, lang)) for v in frame[column]]
     fig = go.Figure()
     for measure, color in (("win_rate", "#3f6fb5"), ("reported_conversion", "#e0a800")):
-        fig.add_bar(x=names, y=frame[measure].tolist(), name=html.escape(label(measure, lang)),
+        values = [None if pd.isna(v) else float(v) for v in frame[measure]]  # NaN is not valid JSON
+        fig.add_bar(x=names, y=values, name=html.escape(label(measure, lang)),
                     marker_color=color, hovertemplate="%{x}<br>%{y:.1%}<extra></extra>")  # fmt: skip
     fig.update_layout(
         title=html.escape(label("conversion_rate", lang)), barmode="group", height=400,

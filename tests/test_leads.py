@@ -10,12 +10,15 @@ import kaplan
 from kaplan.errors import InputError
 from kaplan.leads import (
     conversion_by,
+    conversion_figure,
     days_since_tracked,
     funnel,
+    funnel_figure,
     is_stale,
     qualified,
     reached_counts,
     stale_leads,
+    translated,
 )
 from kaplan.params import Qualification
 from kaplan.schema import OPEN_STAGES, STAGES
@@ -183,3 +186,28 @@ def test_a_lead_naming_an_unknown_customer_is_rejected_at_load(
     problems = [p for p in raised.value.problems if p.table == "leads"]
     assert [(p.row, p.column) for p in problems] == [(2, "customer_id")]
     assert "C9" in str(raised.value)
+
+
+def test_translated_reads_buyer_stages_and_the_tender_stage() -> None:
+    frame = funnel(leads_frame([{"stage": "tender"}]), AS_OF)
+    got = translated(frame, ("stage", "buyer_stage"), "zh").set_index(frame["stage"])
+    assert got.loc["tender", ["stage", "buyer_stage"]].tolist() == ["跟进投标", "实施招标"]
+    assert frame.loc[5, "stage"] == "tender"  # the input is not changed
+
+
+def test_conversion_figure_has_no_nan_and_escapes_names() -> None:
+    import json
+
+    frame = conversion_by(leads_frame([{"stage": "contact"}, {"stage": "won", "source": "exhibition"}]),
+                          "source", AS_OF)  # fmt: skip
+    fig = conversion_figure(frame, "source", "en")
+    json.dumps(fig.to_plotly_json()["data"], allow_nan=False)  # what the notebook sends the kernel
+    assert list(fig.data[0].y) == [None, 1.0]  # directory has nothing closed: a gap, not 0
+
+
+def test_funnel_figure_pairs_each_sales_stage_with_its_buyer_stage() -> None:
+    fig = funnel_figure(funnel(leads_frame([{"stage": "won"}]), AS_OF), "en")
+    assert list(fig.data[0].y)[-2:] == ["Follow the tender", "Won"]
+    assert list(fig.data[0].x) == [1] * 7
+    notes = {a.y: a.text for a in fig.layout.annotations if a.yref == "y"}
+    assert notes["Find the need"] == "Internal brewing" and notes["Won"] == "Contract"

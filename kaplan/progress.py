@@ -31,8 +31,8 @@ Totals (:func:`with_totals`, :func:`board_with_totals`): a ``row_kind`` column m
 the unit counts and recompute every ratio and the status from the sums (never averages); in a
 total row the unit columns below its level are blank (a national row has a blank region).
 Rows come region by region (units, then the region's totals), the national rows last.
-:func:`progress_sheets` writes the glossary words "total" / "national" into those blank unit cells
-for people.
+:func:`with_total_labels` (used by :func:`progress_sheets`) writes the glossary words "total" /
+"national" into those blank unit cells for people.
 """
 
 from __future__ import annotations
@@ -454,25 +454,30 @@ def board_notes(frame: pd.DataFrame, lang: Lang = "zh") -> list[str]:
     return notes
 
 
+def with_total_labels(frame: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
+    """A copy for people: "national" in the region cell of national rows, "total" in the first unit
+    cell below region of every total row, in ``lang``; ``row_kind`` stays for styling."""
+    if "row_kind" not in frame.columns:
+        raise KaplanError("the total labels need a board with total rows: use board_with_totals")
+    out = frame.copy()
+    national = out["row_kind"] == "national_total"
+    out.loc[national, "region"] = label("national", lang)
+    below_region = [c for c in UNIT_COLUMNS[board_level(out)] if c != "region"]
+    if below_region:
+        out.loc[national | (out["row_kind"] == "region_total"), below_region[0]] = label("total", lang)
+    return out
+
+
 def progress_sheets(board_frame: pd.DataFrame, lang: Lang = "zh") -> dict[str, pd.DataFrame]:
     """DESIGN §4 ``progress_YYYY-MM.xlsx``: sheet ``board``, the board with its total rows.
 
-    ``board_frame`` comes from :func:`board_with_totals` (region level for the monthly file). Total
-    rows read "national" in the region cell of national rows and "total" in the first blank unit
-    cell of region totals, in ``lang``; the ``row_kind`` marker itself is not a column for people.
+    ``board_frame`` comes from :func:`board_with_totals` (region level for the monthly file); total
+    rows are labelled by :func:`with_total_labels`; the ``row_kind`` marker is not a column for people.
     """
     if "row_kind" not in board_frame.columns:
         raise KaplanError("the progress sheet needs a board with total rows: use board_with_totals")
-    out = board_frame.copy()
-    level = board_level(out)
-    national = out["row_kind"] == "national_total"
-    regional = out["row_kind"] == "region_total"
-    out.loc[national, "region"] = label("national", lang)
-    below_region = [c for c in UNIT_COLUMNS[level] if c != "region"]
-    if below_region:
-        out.loc[regional, below_region[0]] = label("total", lang)
-        out.loc[national, below_region[0]] = label("total", lang)
-    return {"board": out.drop(columns="row_kind").reset_index(drop=True)}
+    labelled = with_total_labels(board_frame, lang)
+    return {"board": labelled.drop(columns="row_kind").reset_index(drop=True)}
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -480,7 +485,7 @@ def progress_sheets(board_frame: pd.DataFrame, lang: Lang = "zh") -> dict[str, p
 
 def status_colors() -> dict[str, str]:
     """Colour of each status code, shared by the figures and the HTML table."""
-    return {"ahead": "#2E7D32", "on_track": "#1565C0", "behind": "#C62828"}
+    return {"ahead": "#1A7F37", "on_track": "#6B6F76", "behind": "#C62828"}
 
 
 def region_rows(frame: pd.DataFrame, params: Params | None = None) -> pd.DataFrame:

@@ -385,6 +385,14 @@ def test_progress_sheet_reads_total_and_national() -> None:
         progress.progress_sheets(region_board())
 
 
+def test_total_labels_keep_row_kind_for_styling() -> None:
+    frame = progress.with_total_labels(province_totals(), "en")
+    assert frame["row_kind"].tolist() == province_totals()["row_kind"].tolist()
+    assert frame.loc[13, ["region", "province", "line"]].tolist() == ["华东大区", "Total", "work"]
+    assert frame.loc[15, ["region", "province"]].tolist() == ["National", "Total"]
+    assert frame.loc[0, ["region", "province"]].tolist() == ["华北大区", "河北"]
+
+
 def test_progress_sheet_writes_to_excel(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

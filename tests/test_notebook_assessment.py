@@ -42,11 +42,12 @@ def executed(small_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     shutil.copy(DEFAULT_FILE, params_file)
     workflow.record("2026-06", "compiled", "王汇总", workflow.approvals_dir(params_file))
     out = work / "out"
+    parameters = {"month": "2026-06", "as_of": "2026-06-20", "data_dir": str(small_dir),
+                  "params_file": str(params_file), "language": "zh", "output_dir": str(out)}  # fmt: skip
     pm.execute_notebook(
         str(NOTEBOOK),
         str(work / "04_assessment.ipynb"),
-        parameters={"month": "2026-06", "as_of": "2026-06-20", "data_dir": str(small_dir),
-                    "params_file": str(params_file), "language": "zh", "output_dir": str(out)},  # fmt: skip
+        parameters=parameters,
         kernel_name="python3",
         cwd=str(NOTEBOOKS),
         progress_bar=False,

@@ -32,10 +32,12 @@ import numpy as np
 import pandas as pd
 
 from kaplan.params import Params, Scorecard
-from kaplan.schema import FACTOR_GROUPS
+from kaplan.schema import FACTOR_GROUPS, FACTORS
 
 GROUPS = tuple(FACTOR_GROUPS)
 FACTOR_GROUP: dict[str, str] = {f: g for g, factors in FACTOR_GROUPS.items() for f in factors}
+# group number (position in GROUPS) of each factor, in the order of schema.FACTORS
+FACTOR_GROUP_INDEX = np.array([GROUPS.index(FACTOR_GROUP[f]) for f in FACTORS], dtype="int64")
 NEUTRAL = 3.0
 
 
@@ -44,9 +46,18 @@ def group_scores(factors: pd.DataFrame) -> pd.DataFrame:
 
     A group without any scored factor is NaN here (it counts as neutral in :func:`barrier_scores`).
     """
-    group = factors["factor"].map(FACTOR_GROUP)
-    means = factors["score"].astype("float64").groupby([factors["lead_id"], group]).mean()
-    return means.unstack().reindex(columns=list(GROUPS)).rename_axis(index="lead_id", columns=None)
+    factor_codes = pd.Categorical(factors["factor"], categories=FACTORS).codes
+    factors = factors[factor_codes >= 0]  # a factor outside the schema scores nothing
+    factor_codes = factor_codes[factor_codes >= 0]
+    leads, lead_ids = pd.factorize(factors["lead_id"], sort=True)
+    group = FACTOR_GROUP_INDEX[factor_codes]
+    cells = leads * len(GROUPS) + group
+    size = len(lead_ids) * len(GROUPS)
+    sums = np.bincount(cells, weights=factors["score"].to_numpy(dtype="float64"), minlength=size)
+    counts = np.bincount(cells, minlength=size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.where(counts > 0, sums / counts, np.nan).reshape(len(lead_ids), len(GROUPS))
+    return pd.DataFrame(means, index=pd.Index(lead_ids, name="lead_id"), columns=list(GROUPS))
 
 
 def barrier_scores(factors: pd.DataFrame, weights: Scorecard) -> pd.Series:

@@ -86,10 +86,7 @@ class RawTable:
 def table_files(data_dir: Path, names: Iterable[str]) -> dict[str, list[Path]]:
     """For each table name, the files in ``data_dir`` that hold it (any supported suffix)."""
     present = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()}
-    return {
-        name: [present[f"{name}{suffix}"] for suffix in SUFFIXES if f"{name}{suffix}" in present]
-        for name in names
-    }
+    return {name: [present[f"{name}{suffix}"] for suffix in SUFFIXES if f"{name}{suffix}" in present] for name in names}
 
 
 def file_sha256(path: Path) -> str:
@@ -126,7 +123,8 @@ def read_csv_text(name: str, path: Path) -> RawTable:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return _unreadable(
-            name, path,
+            name,
+            path,
             f"the file is not UTF-8 text (first bad byte on line {line}; Excel's default on Chinese "
             "Windows is GBK): save it as 'CSV UTF-8' and run again",
         )
@@ -134,10 +132,10 @@ def read_csv_text(name: str, path: Path) -> RawTable:
         return RawTable(name, path, _text_frame([], 2), headers=())
     headers = _csv_header(data)
     columns = [f"c{i}" for i in range(len(headers))]
-    rejected: list[tuple[int | None, str]] = []
+    rejected: list[str] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        rejected.append((row.actual_columns, row.text))
+        rejected.append(row.text)
         return "skip"
 
     try:
@@ -156,29 +154,40 @@ def read_csv_text(name: str, path: Path) -> RawTable:
     except pa.ArrowInvalid as exc:
         return _unreadable(name, path, f"the file could not be read as CSV ({exc}): check its quotes")
     if rejected:
-        problems = tuple(
-            Problem(
-                name, _line_of(data, text), None,
-                f"expected {len(headers)} values as in the header, found {count}: "
-                "check the separators and quotes of this line",
-            )
-            for count, text in rejected
-        )
-        return RawTable(name, path, None, headers=tuple(headers), problems=problems)
+        return _csv_ragged(name, path, data)
     frame = table.to_pandas()
     frame.columns = range(len(headers))
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return RawTable(name, path, frame, headers=tuple(headers))
 
 
+def _csv_ragged(name: str, path: Path, data: bytes) -> RawTable:
+    """A CSV whose lines do not all have the header's number of values (slow path, exact rows).
+
+    A short line is padded with blank cells; a line with more values than the header is a problem.
+    """
+    records = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    headers = records[0]
+    width = len(headers)
+    problems = tuple(
+        Problem(
+            name,
+            row,
+            None,
+            f"expected {width} values as in the header, found {len(values)}: "
+            "check the separators and quotes of this line",
+        )
+        for row, values in enumerate(records[1:], start=2)
+        if len(values) > width and any(v.strip() for v in values[width:])
+    )
+    body = [values[:width] + [""] * (width - len(values)) for values in records[1:]]
+    frame = _text_frame(body, 2, width)
+    return RawTable(name, path, frame, headers=tuple(headers), problems=problems)
+
+
 def _csv_header(data: bytes) -> list[str]:
     first = data[: 1 << 16].decode("utf-8", errors="replace").splitlines()[0]
     return next(csv.reader([first]))
-
-
-def _line_of(data: bytes, text: str) -> int | None:
-    position = data.find(text.encode("utf-8"))
-    return None if position < 0 else data[:position].count(b"\n") + 1
 
 
 def _text_frame(rows: list[list[str]], first_row: int, width: int = 0) -> pd.DataFrame:
@@ -281,8 +290,7 @@ def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan | str:
                 max_row = max(max_row, *(int(r) for _, r in cells))
             has_formulas = has_formulas or bool(_FORMULA.search(block))
             merged.extend(
-                (int(r1), column_index(c1), int(r2), column_index(c2))
-                for c1, r1, c2, r2 in _MERGE.findall(block)
+                (int(r1), column_index(c1), int(r2), column_index(c2)) for c1, r1, c2, r2 in _MERGE.findall(block)
             )
             refused = _extent_refused(max_row, max_col)
             if refused:
@@ -344,9 +352,11 @@ def _pick_sheet(name: str, book: object) -> tuple[object | None, list[Problem]]:
     if not visible:
         return None, []
     skipped = [ws.title for ws in sheets[: sheets.index(visible[0])]]
-    notes = [
-        Problem(name, None, None, f"hidden sheet(s) {', '.join(skipped)} skipped; read sheet {visible[0].title}")
-    ] if skipped else []
+    notes = (
+        [Problem(name, None, None, f"hidden sheet(s) {', '.join(skipped)} skipped; read sheet {visible[0].title}")]
+        if skipped
+        else []
+    )
     return visible[0], notes
 
 
@@ -374,9 +384,15 @@ def _read_book(name: str, path: Path, book: object) -> RawTable:
         formulas = _formula_cells(path, title)
         problems.extend(_formula_problems(name, frame, headers, formulas, title))
     return RawTable(
-        name, path, frame, headers=headers, sheet=title, header_row=header_at + 1,
+        name,
+        path,
+        frame,
+        headers=headers,
+        sheet=title,
+        header_row=header_at + 1,
         problems=tuple(problems),
-        warnings=tuple(notes), formula_cells=formulas,
+        warnings=tuple(notes),
+        formula_cells=formulas,
     )
 
 
@@ -406,7 +422,9 @@ def _cell_text(value: object) -> str:
 def _merge_problems(name: str, scan: SheetScan, headers: tuple[str, ...], sheet: str) -> list[Problem]:
     return [
         Problem(
-            name, r1, headers[c1 - 1] if c1 <= len(headers) else column_letters(c1),
+            name,
+            r1,
+            headers[c1 - 1] if c1 <= len(headers) else column_letters(c1),
             f"expected one value per cell, found merged cells {column_letters(c1)}{r1}:"
             f"{column_letters(c2)}{r2}: unmerge them and fill every cell",
         )
@@ -423,10 +441,7 @@ def _formula_cells(path: Path, sheet: str) -> tuple[tuple[int, int], ...]:
         ws = book[sheet]
         ws.reset_dimensions()
         return tuple(
-            (cell.row, cell.column)
-            for row in ws.iter_rows()
-            for cell in row
-            if getattr(cell, "data_type", None) == "f"
+            (cell.row, cell.column) for row in ws.iter_rows() for cell in row if getattr(cell, "data_type", None) == "f"
         )
     finally:
         book.close()
@@ -441,7 +456,9 @@ def _formula_problems(
             continue
         problems.append(
             Problem(
-                name, row, headers[col - 1],
+                name,
+                row,
+                headers[col - 1],
                 f"expected a value, found a formula without a saved value in {column_letters(col)}{row}: "
                 "paste values (Paste Special > Values) or open and save the file in Excel",
             )

@@ -478,7 +478,8 @@ def read_parquet_text(name: str, path: Path) -> RawTable:
         return _unreadable(name, path, f"not a readable parquet file ({exc})")
     headers = tuple(table.column_names)
     columns = {i: _arrow_text(table.column(i)) for i in range(len(headers))}
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(2, 2 + table.num_rows))
+    frame = pd.DataFrame(columns)
+    frame.index = pd.RangeIndex(2, 2 + table.num_rows)
     return RawTable(name, path, frame, headers=headers)
 
 

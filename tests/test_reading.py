@@ -1,0 +1,334 @@
+"""Reading files as text: CSV encodings, xlsx quirks and bombs, parquet, file discovery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from inputcases import clean_copy, csv_rows, problem_lines, to_xlsx, write_xlsx
+
+from kaplan import reading
+from kaplan.errors import InputError
+from kaplan.loader import load_tables
+from kaplan.reading import column_index, column_letters, read_table, xlsx_precheck
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_tables(folder)
+    return problem_lines(str(caught.value))
+
+
+def test_openpyxl_parses_xml_with_defusedxml() -> None:
+    assert openpyxl.DEFUSEDXML is True
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def test_csv_cells_stay_text_exactly_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "org.csv"
+    path.write_text('dealer_id,n\n00123,"a, b"\n12,\n', encoding="utf-8")
+    raw = read_table("org", path)
+    assert raw.headers == ("dealer_id", "n")
+    assert raw.frame is not None
+    assert raw.frame[0].tolist() == ["00123", "12"]
+    assert raw.frame[1].tolist() == ["a, b", ""]
+    assert raw.frame.index.tolist() == [2, 3]
+
+
+def test_bom_csv_is_accepted(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = folder / "org.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    tables = load_tables(folder)
+    assert tables.org["dealer_id"].tolist() == ["D1", "D2"]
+    assert tables.warnings == ()
+
+
+def test_gbk_csv_names_the_file_and_the_fix(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = folder / "org.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    with pytest.raises(InputError) as caught:
+        load_tables(folder)
+    lines = str(caught.value).splitlines()
+    assert f"org (file {path}):" in lines
+    assert (
+        "  - org: the file is not UTF-8 text (first bad byte on line 2; Excel's default on Chinese Windows is "
+        "GBK): save it as 'CSV UTF-8' and run again"
+    ) in lines
+
+
+def test_two_files_for_one_table(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    write_xlsx(folder / "org.xlsx", csv_rows(folder, "org"), "org")
+    assert "org: expected one file for the table, found 2 (org.csv, org.xlsx): keep only the one to use" in (
+        _problems(folder)
+    )
+
+
+def test_not_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is not a folder"):
+        load_tables(tmp_path / "nowhere")
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def test_xlsx_table_loads_like_its_csv(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    expected = load_tables(folder).sales
+    to_xlsx(folder, "sales")
+    pd.testing.assert_frame_equal(load_tables(folder).sales, expected)
+
+
+def test_xlsx_number_and_date_cells_become_the_same_text(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    rows = csv_rows(folder, "sales")
+    typed_rows = [rows[0]] + [[*r[:1], dt.date.fromisoformat(r[1]), *r[2:5], int(r[5])] for r in rows[1:]]
+    (folder / "sales.csv").unlink()
+    write_xlsx(folder / "sales.xlsx", typed_rows, "sales")
+    tables = load_tables(folder)
+    assert tables.sales["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-01-05", "2026-02-10", "2026-03-02"]
+    assert tables.sales["units"].tolist() == [3, 12, 1]
+
+
+def test_xlsx_formula_without_a_saved_value(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "sales")
+    book = openpyxl.load_workbook(path)
+    book["sales"]["F3"] = "=6*2"
+    book.save(path)
+    assert (
+        "sales, row 3, units: expected a value, found a formula without a saved value in F3: paste values "
+        "(Paste Special > Values) or open and save the file in Excel"
+    ) in _problems(folder)
+
+
+def test_xlsx_merged_cells(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    book = openpyxl.load_workbook(path)
+    book["org"].merge_cells("D2:D3")
+    book.save(path)
+    lines = _problems(folder)
+    assert (
+        "org, row 2, region: expected one value per cell, found merged cells D2:D3: unmerge them and fill every cell"
+    ) in lines
+    assert "org, row 3, region: expected a value, found an empty cell" in lines
+
+
+def test_xlsx_named_sheet_is_chosen_over_a_hidden_first_sheet(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    rows = csv_rows(folder, "products")
+    (folder / "products.csv").unlink()
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "old"
+    hidden.append(["product_id", "product_name", "line"])
+    hidden.append(["P1", "x", "truck"])
+    hidden.sheet_state = "hidden"
+    other = book.create_sheet("notes")
+    other.append(["free text"])
+    named = book.create_sheet("Products")
+    for row in rows:
+        named.append(row)
+    book.save(folder / "products.xlsx")
+    tables = load_tables(folder)
+    assert tables.products["line"].tolist() == ["command", "work"]
+
+
+def test_xlsx_first_visible_sheet_when_none_is_named(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    rows = csv_rows(folder, "products")
+    (folder / "products.csv").unlink()
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "old"
+    hidden.append(["junk"])
+    hidden.sheet_state = "hidden"
+    sheet = book.create_sheet("Sheet1")
+    for row in rows:
+        sheet.append(row)
+    book.save(folder / "products.xlsx")
+    tables = load_tables(folder)
+    assert tables.products["product_id"].tolist() == ["P1", "P2"]
+    assert "products: hidden sheet(s) old skipped; read sheet Sheet1" in tables.warnings
+
+
+def test_xlsx_wrong_declared_dimension_still_reads_every_row(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    rows = [["order_id", "date", "dealer_id", "product_id", "customer_id", "units"]]
+    rows += [[f"O{i}", "2026-01-05", "D1", "P1", "C1", "1"] for i in range(500)]
+    (folder / "sales.csv").unlink()
+    path = folder / "sales.xlsx"
+    write_xlsx(path, rows, "sales")
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'ref="A1:F501"', b'ref="A1:B2"'))
+    assert len(load_tables(folder).sales) == 500
+
+
+def test_xlsx_blank_rows_keep_sheet_row_numbers(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "sales")
+    book = openpyxl.load_workbook(path)
+    sheet = book["sales"]
+    sheet.insert_rows(1, 2)  # the header is now on sheet row 3
+    sheet.insert_rows(5)  # a blank row between the first and second order
+    sheet["F7"] = "0"
+    book.save(path)
+    assert _problems(folder) == ["sales, row 7, units: expected a whole number > 0, found '0'"]
+
+
+def test_xlsx_mixed_date_types_in_one_column(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "sales")
+    book = openpyxl.load_workbook(path)
+    sheet = book["sales"]
+    sheet["B2"] = dt.datetime(2026, 1, 5)
+    sheet["B3"] = "2024/03/01"
+    sheet["B4"] = 45352
+    book.save(path)
+    assert _problems(folder) == [
+        "sales, row 3, date: expected a date as YYYY-MM-DD, found '2024/03/01'",
+        "sales, row 4, date: expected a date as YYYY-MM-DD, found '45352' "
+        "(an Excel serial number: format the column as a date or YYYY-MM-DD text)",
+    ]
+
+
+# --- xlsx bombs: each refused in well under a second ------------------------------------------
+
+
+def _rewrite_member(path: Path, member: str, change: object) -> None:
+    with zipfile.ZipFile(path) as source:
+        items = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in items:
+            target.writestr(info.filename, change(data) if info.filename == member else data)  # type: ignore[operator]
+
+
+def _refused_quickly(folder: Path) -> str:
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_tables(folder)
+    assert time.perf_counter() - started < 1.0
+    return str(caught.value)
+
+
+def test_one_cell_at_xfd1048576_is_refused_quickly(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    book = openpyxl.load_workbook(path)
+    book["org"]["XFD1048576"] = "x"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    assert "org: the sheet declares cells up to XFD1048576" in _refused_quickly(folder)
+
+
+def test_far_cell_hidden_by_a_small_declared_dimension_is_found_by_the_scan(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    book = openpyxl.load_workbook(path)
+    book["org"]["XFD1048576"] = "x"
+    book.save(path)
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'ref="A1:XFD1048576"', b'ref="A1:D3"'))
+    assert "org: the sheet has cells up to XFD1048576" in _refused_quickly(folder)
+
+
+def test_oversized_zip_entry_is_refused_quickly(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (40 << 20))
+    message = _refused_quickly(folder)
+    assert "org: part xl/media/padding.bin unpacks" in message
+    assert "times its stored size (a zip bomb?)" in message
+
+
+def test_total_uncompressed_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 1000)
+    assert xlsx_precheck(path)[0].startswith("the file would unpack to")
+
+
+ENTITIES = b"".join(
+    b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+)
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + ENTITIES + b"]>"
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+)
+
+
+def test_entity_expansion_is_refused_quickly(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda _: LAUGHS)
+    message = _refused_quickly(folder)
+    assert "org: part xl/worksheets/sheet1.xml declares XML entities (DOCTYPE)" in message
+
+
+def test_entities_past_the_prolog_check_are_still_refused_by_defusedxml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda _: LAUGHS)
+    monkeypatch.setattr(reading, "PROLOG_BYTES", 8)
+    assert "org: not a readable .xlsx file" in _refused_quickly(folder)
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    (folder / "org.csv").unlink()
+    (folder / "org.xlsx").write_text("dealer_id\nD1\n")
+    assert "org: not a readable .xlsx file" in _problems(folder)[0]
+
+
+# --- parquet ---------------------------------------------------------------------------------
+
+
+def test_parquet_table_loads_like_its_csv(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    expected = load_tables(folder)
+    for name in ("sales", "leads", "kpi_submissions"):
+        frame = getattr(expected, name)
+        (folder / f"{name}.csv").unlink()
+        frame.to_parquet(folder / f"{name}.parquet")
+    again = load_tables(folder)
+    for name in ("sales", "leads", "kpi_submissions"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(expected, name))
+
+
+def test_parquet_decimals_in_an_int_column_are_refused(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    sales = load_tables(folder).sales.assign(units=[3.0, 12.5, 1.0])
+    (folder / "sales.csv").unlink()
+    sales.to_parquet(folder / "sales.parquet")
+    assert _problems(folder) == ["sales, row 3, units: expected a whole number, found '12.5' (a decimal)"]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+@given(st.integers(1, 16384))
+def test_column_letters_round_trip(index: int) -> None:
+    assert column_index(column_letters(index)) == index
+
+
+def test_column_letters_examples() -> None:
+    assert [column_letters(i) for i in (1, 26, 27, 52, 16384)] == ["A", "Z", "AA", "AZ", "XFD"]

@@ -129,8 +129,12 @@ def assess(tables: Tables, month: str, as_of: pd.Timestamp, params: Params, issu
 
 
 def notes(result: Assessment, params: Params, lang: Lang = "zh") -> list[str]:
-    """The notes a reader needs: unreviewed and missing KPI rows, people without a target, fallbacks."""
+    """The notes a reader needs: a month not over yet, unreviewed and missing KPI rows, no target, fallbacks."""
     lines = []
+    month_end = pd.Period(result.month, "M").end_time.normalize()
+    if result.as_of < month_end:
+        deadline = workflow.compile_deadline(result.month, params.kpi.compile_deadline_day)
+        lines.append(label("note_provisional", lang).format(as_of=result.as_of.date(), deadline=deadline))
     if result.unreviewed:
         lines.append(label("note_unreviewed", lang).format(n=result.unreviewed))
     if result.missing:

@@ -339,6 +339,11 @@ TERMS: dict[str, tuple[str, str]] = {
         "缺少往月下达目标，年度累计目标按年度目标平均分摊",
         "issued targets of earlier months missing: the year-to-date target is the annual target spread evenly",
     ),
+    "note_provisional": (
+        "本月尚未结束：{as_of} 之后到期的考核项暂按 0 分计，正式考核于 {deadline} 前汇总",
+        "the month is not over: items due after {as_of} count 0 until submitted; "
+        "the assessment is compiled by {deadline}",
+    ),
     "note_rectification": (
         "月度进度落后时间进度超过 {gap} 的经销商：{n} 家",
         "dealers whose month progress trails time progress by more than {gap}: {n}",

@@ -98,6 +98,12 @@ def test_assess_worked_example(tmp_path: Path) -> None:
     en = notes(result, PARAMS, "en")
     assert "1 submitted items lack a reviewer score: counted as 0" in en
     assert "dealers whose month progress trails time progress by more than 20%: 1" in en
+    assert en[0] == (
+        "the month is not over: items due after 2026-06-20 count 0 until submitted; "
+        "the assessment is compiled by 2026-07-02"
+    )
+    month_end = assess(t, "2026-06", pd.Timestamp("2026-06-30"), PARAMS, issued, approvals_directory=tmp_path)
+    assert not any("not over" in line for line in notes(month_end, PARAMS, "en"))
 
 
 def test_issued_dealer_targets_from_the_target_engine() -> None:

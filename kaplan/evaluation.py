@@ -21,17 +21,16 @@ annual target.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import numpy as np
 import pandas as pd
 
-from kaplan.allocate import apportion_groups
-from kaplan.facts import sales_facts, staff_scope
+from kaplan.allocate import apportion_groups, line_units
+from kaplan.facts import staff_scope
 from kaplan.params import Params
 from kaplan.schema import LINES
-from kaplan.seasonal import seasonal_shares
+from kaplan.seasonal import sales_between, seasonal_shares
 from kaplan.tables import Tables
 
 log = logging.getLogger(__name__)
@@ -70,11 +69,10 @@ def issued_quarter_targets(monthly_targets: pd.DataFrame, year: int) -> pd.DataF
 
 def quarter_actuals(data: Tables, year: int) -> pd.DataFrame:
     """dealer_id, line, quarter, actual: units sold in each quarter of ``year``."""
-    sales = data.sales[data.sales["date"].dt.year == year]
-    facts = sales_facts(dataclasses.replace(data, sales=sales))
-    facts = facts.assign(quarter=(facts["month"] - 1) // 3 + 1)
-    out = facts.groupby(["dealer_id", "line", "quarter"], as_index=False)["units"].sum()
-    return out.rename(columns={"units": "actual"})
+    sales = sales_between(data, pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1))
+    quarter = (sales["date"].dt.month - 1) // 3 + 1
+    units = line_units(data, sales, {"dealer_id": sales["dealer_id"], "quarter": quarter})
+    return units.rename("actual").reset_index()[["dealer_id", "line", "quarter", "actual"]]
 
 
 def _dealer_quarters(data: Tables, year: int, targets: pd.DataFrame) -> pd.DataFrame:

@@ -26,14 +26,12 @@ of Y over dealers::
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import numpy as np
 import pandas as pd
 
-from kaplan.allocate import apportion_groups, month_start
-from kaplan.facts import sales_facts
+from kaplan.allocate import apportion_groups, line_units, month_start
 from kaplan.params import Params
 from kaplan.schema import LINES
 from kaplan.tables import Tables
@@ -46,17 +44,22 @@ SEASONAL_COLUMNS = ("line", "month", "quarter", "q_share", "m_share", "seasonal_
 PLAN_COLUMNS = ("month", "line", "seasonal_share", "locked_plan", "actual", "rolling_plan", "issued")
 
 
+def sales_between(data: Tables, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Sales rows with ``start <= date < end``: date, dealer_id, product_id, units."""
+    dates = data.sales["date"]
+    return data.sales.loc[(dates >= start) & (dates < end), ["date", "dealer_id", "product_id", "units"]]
+
+
 def history_units(data: Tables, year: int, years: int) -> pd.DataFrame:
     """Units sold per line (rows, schema order) x calendar month (columns 1-12) in years Y-years..Y-1."""
-    sales = data.sales
-    window = sales[(sales["date"].dt.year >= year - years) & (sales["date"].dt.year < year)]
+    window = sales_between(data, pd.Timestamp(year - years, 1, 1), pd.Timestamp(year, 1, 1))
     return monthly_units(data, window)
 
 
 def monthly_units(data: Tables, window: pd.DataFrame) -> pd.DataFrame:
     """Units of the sales rows ``window`` per line x calendar month, every line and month present."""
-    facts = sales_facts(dataclasses.replace(data, sales=window))
-    table = facts.groupby(["line", "month"])["units"].sum().unstack(fill_value=0)
+    units = line_units(data, window, {"month": window["date"].dt.month})
+    table = units.unstack("month", fill_value=0) if len(units) else pd.DataFrame()
     return table.reindex(index=list(LINES), columns=MONTHS, fill_value=0).astype("int64")
 
 
@@ -123,15 +126,17 @@ def _rolling_weights(shares: pd.DataFrame, first: int) -> pd.Series:
     return weights.mask(empty & remaining, 1.0)
 
 
-def plan_table(data: Tables, month: str, params: Params) -> pd.DataFrame:
-    """The ``plan`` sheet: every month of year(M) x line with locked, actual, rolling and issued."""
+def plan_table(data: Tables, month: str, params: Params, shares: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``plan`` sheet: every month of year(M) x line with locked, actual, rolling and issued.
+
+    ``shares``: the year's :func:`seasonal_shares` when the caller has them already.
+    """
     start = month_start(month)
     year, current = start.year, start.month
-    shares = seasonal_shares(data, year, params)
+    shares = seasonal_shares(data, year, params) if shares is None else shares
     annual = annual_plan(data, year)
     locked = apportion_groups(annual, shares["seasonal_share"], shares["line"])
-    sales = data.sales
-    this_year = sales[(sales["date"].dt.year == year) & (sales["date"] < start)]
+    this_year = sales_between(data, pd.Timestamp(year, 1, 1), start)
     actual_table = monthly_units(data, this_year)
     actual = actual_table.stack().reindex(pd.MultiIndex.from_frame(shares[["line", "month"]]))
     actual = actual.to_numpy()

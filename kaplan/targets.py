@@ -102,7 +102,8 @@ def month_targets(
 ) -> MonthTargets:
     """The whole cascade for ``month`` (YYYY-MM); ``weights`` default to ``params.split_weights``."""
     weights = params.split_weights if weights is None else weights
-    plan = plan_table(data, month, params)
+    seasonal = seasonal_shares(data, int(month[:4]), params)
+    plan = plan_table(data, month, params, seasonal)
     sums = unit_sums(data, month)
     dealer_comp = components_from_sums(sums, month, "dealer")
     province_comp = components_from_sums(province_sums(sums), month, "province")
@@ -112,7 +113,7 @@ def month_targets(
         [
             dropped_components(province_comp, weights),
             dropped_components(dealer_comp, weights),
-            seasonal_warnings(seasonal_shares(data, int(month[:4]), params)),
+            seasonal_warnings(seasonal),
         ],
         ignore_index=True,
     )

@@ -12,6 +12,10 @@ the higher rate)::
     band   = the i with from_i <= attainment < from_{i+1}
     payout = units * rate_i
 
+where attainment is the person's month attainment and units the person's month-to-date units
+(the sales of the dealers they answer for, :mod:`kaplan.attainment`): a director's payout is on the
+region's units, a manager's on the province's, a specialist's on the dealer's.
+
 A person without a target (attainment blank) is in no band and earns 0; the table says so.
 """
 

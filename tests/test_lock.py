@@ -161,3 +161,21 @@ def test_kaplan_lock_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
     assert main(["lock", "--year", "2023", "--data", str(tmp_path), "--locks", str(locks)]) == 2
     assert "no annual targets" in capsys.readouterr().err
     assert not (locks / "2023").exists() or not any((locks / "2023").iterdir())
+
+
+def test_lock_then_load_with_the_real_loader(small_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    locks = tmp_path / "locks"
+    assert main(["lock", "--year", "2026", "--data", str(small_dir), "--locks", str(locks)]) == 0
+    kaplan.load(small_dir, locks=locks)  # unchanged data passes
+    edited = tmp_path / "data"
+    shutil.copytree(small_dir, edited)
+    csv = edited / "annual_targets.csv"
+    frame = pd.read_csv(csv, dtype=str)
+    row = frame.index[frame["year"] == "2026"][0]
+    old = int(frame.loc[row, "units"])
+    frame.loc[row, "units"] = str(old + 5)
+    frame.to_csv(csv, index=False)
+    with pytest.raises(LockError, match=f"{frame.loc[row, 'dealer_id']} {frame.loc[row, 'line']}: {old} -> {old + 5}"):
+        kaplan.load(edited, locks=locks)

@@ -174,3 +174,16 @@ def test_row_order_of_inputs_does_not_matter(data: Tables, rnd: random.Random) -
     a, b = month_targets(data, "2026-04", PARAMS), month_targets(other, "2026-04", PARAMS)
     pd.testing.assert_frame_equal(a.dealer, b.dealer)
     pd.testing.assert_frame_equal(a.province, b.province)
+
+
+def test_small_sample_cascade_is_exact(small_tables: Tables) -> None:
+    mt = month_targets(small_tables, "2026-06", PARAMS)
+    issued = mt.plan[mt.plan["month"] == "2026-06"].set_index("line")["issued"].astype("int64")
+    assert issued.sum() > 0
+    assert (mt.province.groupby("line")["target"].sum().reindex(issued.index) == issued).all()
+    dealer_sum = mt.dealer.groupby(["province", "line"])["target"].sum()
+    assert (dealer_sum == mt.province.set_index(["province", "line"])["target"].reindex(dealer_sum.index)).all()
+    assert len(mt.dealer) == 3 * len(small_tables.org)
+    locked = mt.plan.groupby("line")["locked_plan"].sum()
+    annual = small_tables.annual_targets.query("year == 2026").groupby("line")["units"].sum()
+    assert (locked.reindex(annual.index) == annual).all()

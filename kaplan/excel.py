@@ -20,8 +20,9 @@ from kaplan.glossary import Lang, code_label, label
 # columns whose values are codes to translate for people (machine codes stay in machine columns)
 CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item",
                 "segment", "industry", "purchase_method", "attitude", "state")  # fmt: skip
-SHARE_HINTS = ("share", "progress", "growth", "composite", "s_", "coverage", "attainment",
-               "probability", "rate_pct", "tvd")  # fmt: skip
+# numbers shown as percentages: ratios by the ending of their machine name (``rate`` alone is money)
+SHARE_SUFFIXES = ("share", "progress", "growth", "composite", "coverage", "attainment", "probability",
+                  "conversion", "_rate", "tvd", "attainment_from", "attainment_to")  # fmt: skip
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 _BAD_FILE_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -60,8 +61,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _is_share(column: str) -> bool:
-    return any(hint in column for hint in SHARE_HINTS)
+def is_share(column: str) -> bool:
+    return column.startswith("s_") or column.endswith(SHARE_SUFFIXES)
 
 
 def _display(frame: pd.DataFrame, lang: Lang, translate_codes: bool) -> pd.DataFrame:
@@ -132,7 +133,7 @@ def _column_format(column: str, series: pd.Series) -> str:
     if pd.api.types.is_integer_dtype(series):
         return "int"
     if pd.api.types.is_float_dtype(series):
-        return "share" if _is_share(column) else "float"
+        return "share" if is_share(column) else "float"
     return "text"
 
 

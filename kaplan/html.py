@@ -13,13 +13,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kaplan.excel import CODE_COLUMNS, _is_share
+from kaplan.excel import CODE_COLUMNS, is_share
 from kaplan.glossary import Lang, code_label, label
 
 STYLE = """
 .kp-table { border-collapse: collapse; font-size: 13px; margin: 0.5em 0 1.5em; }
 .kp-table th { background: #dde6f0; text-align: left; padding: 4px 8px; position: sticky; top: 0; }
-.kp-table td { padding: 3px 8px; border-bottom: 1px solid #e5e8ec; }
+.kp-table td { padding: 3px 8px; border-bottom: 1px solid #e5e8ec; white-space: nowrap; }
 .kp-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .kp-table tr.region_total td { font-weight: 600; background: #f3f6f9; }
 .kp-table tr.national_total td { font-weight: 700; background: #e8eef5; }
@@ -40,7 +40,7 @@ def _formatter(column: str, series: pd.Series):
     if pd.api.types.is_integer_dtype(series):
         return lambda v: "" if pd.isna(v) else f"{int(v):,}"
     if pd.api.types.is_float_dtype(series):
-        if _is_share(column):
+        if is_share(column):
             return lambda v: "" if pd.isna(v) or np.isinf(v) else f"{v:.1%}"
         return lambda v: "" if pd.isna(v) or np.isinf(v) else f"{v:,.2f}"
     return lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)

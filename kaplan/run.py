@@ -71,6 +71,7 @@ def run_month(
 ) -> Path:
     """Publish month ``month`` and return the new version folder."""
     timings: dict[str, float] = {}
+    logging.getLogger("papermill").setLevel(logging.WARNING)
     language = check_lang(lang)
     month_start(month)
     with step("parameters", timings):
@@ -136,12 +137,13 @@ def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict
 
     source = notebook_dir / f"{report.notebook}.ipynb"
     target = staging / "notebooks" / f"{report.notebook}.ipynb"
+    declared = notebook_parameters(source)
     started = time.perf_counter()
     try:
         pm.execute_notebook(
             str(source),
             str(target),
-            parameters=parameters,
+            parameters={k: v for k, v in parameters.items() if k in declared},
             kernel_name="python3",
             cwd=str(notebook_dir),
             progress_bar=False,
@@ -154,6 +156,20 @@ def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict
         ) from None
     timings[f"notebook {report.notebook}"] = round(time.perf_counter() - started, 3)
     return report
+
+
+def notebook_parameters(path: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters`` cell."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        raise KaplanError(f"{path.name} has no cell tagged 'parameters'")
+    return {node.target.id for node in ast.parse(cell.source).body
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
 
 
 def _export(report: Report, staging: Path, lang: Lang) -> None:

@@ -43,6 +43,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from kaplan.errors import AllocationError
 from kaplan.params import SplitWeights
@@ -174,11 +175,19 @@ def weights_tuple(weights: WeightsLike | None) -> tuple[float, float, float]:
     if isinstance(weights, SplitWeights):
         return weights.as_tuple()
     if isinstance(weights, Mapping):
-        return SplitWeights(**weights).as_tuple()
+        return _checked_weights(dict(weights))
     values = tuple(float(w) for w in weights)
     if len(values) != 3:
         raise AllocationError(f"give three weights (trailing3, last_month, annual), got {values}")
-    return SplitWeights(trailing3=values[0], last_month=values[1], annual=values[2]).as_tuple()
+    return _checked_weights(dict(zip(COMPONENTS, values, strict=True)))
+
+
+def _checked_weights(mapping: dict[str, float]) -> tuple[float, float, float]:
+    try:
+        return SplitWeights(**mapping).as_tuple()
+    except ValidationError as exc:
+        problems = "; ".join(item["msg"].removeprefix("Value error, ") for item in exc.errors())
+        raise AllocationError(f"split weights {mapping}: {problems}") from None
 
 
 def month_start(month: str) -> pd.Timestamp:

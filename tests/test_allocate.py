@@ -264,8 +264,12 @@ def test_blend_equals_a_fresh_composite_shares_call(month_data: Tables) -> None:
 
 def test_blend_rejects_all_zero_weights(month_data: Tables) -> None:
     comp = components(month_data, "2026-04", "province")
-    with pytest.raises(ValueError, match="all 0"):
+    with pytest.raises(AllocationError, match="all 0"):
         blend(comp, (0, 0, 0))
+    with pytest.raises(AllocationError, match="greater than or equal to 0"):
+        blend(comp, {"trailing3": -1, "last_month": 1, "annual": 1})
+    with pytest.raises(AllocationError, match="three weights"):
+        blend(comp, (1, 1))
 
 
 def test_dropped_components_report(month_data: Tables) -> None:

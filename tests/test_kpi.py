@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaplan import kpi
@@ -165,3 +165,31 @@ def test_timeliness_within_0_and_100_and_never_rises_with_lateness(days: int, gr
     sub = due + pd.to_timedelta([days, days + 1], unit="D")
     on_day, day_after = kpi.timeliness(due, sub, rule)
     assert 0.0 <= day_after <= on_day <= 100.0
+
+
+submission_rows = st.lists(
+    st.tuples(
+        st.sampled_from(KPI_ITEMS),
+        st.integers(1, 30),  # due day in June
+        st.one_of(st.none(), st.integers(-5, 40)),  # submitted that many days after due, or missing
+        st.one_of(st.none(), st.floats(0.0, 100.0)),  # reviewer score, or blank
+    ),
+    max_size=12,
+    unique_by=lambda r: (r[0], r[1]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(submission_rows)
+def test_any_submissions_score_within_0_and_100(rows: list[tuple[str, int, int | None, float | None]]) -> None:
+    records = []
+    for item, day, delay, score in rows:
+        due = pd.Timestamp(f"2026-06-{day:02d}")
+        submitted = None if delay is None else str((due + pd.Timedelta(days=delay)).date())
+        record = submission("S1", item, str(due.date()), submitted, score=score if score is not None else 0.0)
+        if score is None:
+            record.update({c: None for c in KPI_CRITERIA[item] if c != "timeliness"})
+        records.append(record)
+    table = scores(records)
+    values = table[[*KPI_ITEMS, "kpi_score"]].to_numpy()
+    assert (values >= 0.0).all() and (values <= 100.0 + 1e-9).all()

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaplan import cli
 from kaplan.errors import KaplanError
 from kaplan.workflow import (
     STATE_COLUMNS,
+    STEPS,
     approvals_dir,
     compile_deadline,
     load_approvals,
@@ -123,3 +129,18 @@ def test_cli_approve(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "reviewed by 李总监" in capsys.readouterr().out
     assert load_approvals(MONTH, tmp_path).state == "reviewed"
     assert datetime.fromisoformat(load_approvals(MONTH, tmp_path).events[-1].at).tzinfo == UTC
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(STEPS), max_size=8))
+def test_any_sequence_of_attempts_keeps_the_order(attempts: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for stage in attempts:
+            with contextlib.suppress(KaplanError):
+                record(MONTH, stage, "x", Path(folder), at("2026-07-01"))
+        stages = [e.stage for e in load_approvals(MONTH, Path(folder)).events]
+    for before, after in itertools.pairwise(stages):
+        assert before != "approved"
+        assert after != "reviewed" or before == "compiled"
+        assert after != "approved" or before == "reviewed"
+    assert not stages or stages[0] == "compiled"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaplan.attainment import (
@@ -112,3 +112,27 @@ def test_ytd_fallback_reaches_the_annual_target_in_december(units: list[int], mo
         assert ytd == sum(units)
     prev = ytd_targets_from_annual(annual, f"2026-{max(month - 1, 1):02d}")["target"].iloc[0]
     assert prev <= ytd
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["D1", "D2", "D3"]), st.integers(1, 30), st.integers(1, 20)), max_size=15),
+       st.lists(st.integers(0, 40), min_size=3, max_size=3))  # fmt: skip
+def test_each_person_adds_up_the_dealers_they_answer_for(orders: list[tuple[str, int, int]], goals: list[int]) -> None:
+    base = fixture()
+    sales = pd.DataFrame(
+        {"order_id": [f"o{i}" for i in range(len(orders))], "date": [f"2026-06-{d:02d}" for _, d, _ in orders],
+         "dealer_id": [o[0] for o in orders], "product_id": "P1", "customer_id": "C1", "units": [o[2] for o in orders]}
+    )  # fmt: skip
+    t = Tables.from_frames(org=base.org, staff=base.staff, products=base.products, sales=sales)
+    targets = pd.DataFrame({"dealer_id": ["D1", "D2", "D3"], "target": goals})
+    out = attainment_table(t.staff, staff_scope(t), sales_facts(t), "2026-06", pd.Timestamp("2026-06-30"),
+                           targets, targets).set_index("staff_id")  # fmt: skip
+    units = {d: sum(u for dd, _, u in orders if dd == d) for d in ("D1", "D2", "D3")}
+    goal = dict(zip(["D1", "D2", "D3"], goals, strict=True))
+    assert out.loc["S1", "mtd"] == units["D1"] and out.loc["S2", "mtd"] == units["D3"]
+    assert out.loc["M1", "mtd"] == units["D1"] + units["D2"]  # 河北
+    assert out.loc["R1", "mtd"] == sum(units.values()) and out.loc["R1", "month_target"] == sum(goals)
+    assert out.loc["M1", "month_target"] == goal["D1"] + goal["D2"]
+    attained = out["month_attainment"]
+    assert ((attained >= 0) | attained.isna()).all()
+    assert (attained.isna() == (out["month_target"] == 0)).all()

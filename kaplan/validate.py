@@ -34,6 +34,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from kaplan.errors import InputError, Problem
 from kaplan.reading import RawTable, column_letters
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 LISTED_PER_COLUMN = 20  # problems listed per table column in a message; the error keeps them all
 ROWS_IN_WARNING = 5
 
-_INT = r"[+-]?[0-9]+"
+_INT = r"[+-]?[0-9]{1,15}"
 _THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 _DECIMAL = r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.[0-9]*"
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -217,7 +219,8 @@ def _convert(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _integers(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
     whole = text.str.fullmatch(_INT)
-    values = pd.to_numeric(text.where(whole), errors="coerce")
+    parsed = pc.cast(pa_array(text.where(whole)), pyarrow.float64())
+    values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
     bad = text[~whole & ~blank]
     thousands = bad.str.fullmatch(_THOUSANDS)
     decimal = bad.str.fullmatch(_DECIMAL)
@@ -260,6 +263,18 @@ def _dates(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(parsed.where(in_range).astype("datetime64[ns]").to_numpy()[codes], index=text.index)
     bad = message != ""
     return values, pd.Series(message[bad], index=text.index[bad], dtype="str")
+
+
+def pa_array(values: pd.Series) -> pyarrow.Array:
+    """The arrow strings behind a ``str`` Series (missing cells as nulls), as one array."""
+    array = pyarrow.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pyarrow.ChunkedArray) else array
+
+
+def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
+    """``values.isin(allowed)`` for text, by arrow's hash lookup (pandas loops in Python here)."""
+    found = pc.is_in(pa_array(values), value_set=pa_array(allowed.drop_duplicates()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype="bool")
 
 
 def _quoted(values: pd.Series) -> pd.Series:
@@ -316,7 +331,7 @@ def pandera_problems(
 ) -> list[Problem]:
     """Required, range and code failures of ``values``; cells already ``refused`` are not repeated."""
     try:
-        pandera_schema(spec.name).validate(values, lazy=True)
+        pandera_schema(spec.name).validate(_codes_as_categories(spec, values), lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     else:
@@ -335,6 +350,12 @@ def pandera_problems(
     return problems
 
 
+def _codes_as_categories(spec: Table, values: pd.DataFrame) -> pd.DataFrame:
+    """Code columns as categoricals, so the code-list check tests each distinct value once."""
+    codes = [c.name for c in spec.columns if c.codes and c.name in values]
+    return values.astype(dict.fromkeys(codes, "category")) if codes else values
+
+
 # --- keys and references ---------------------------------------------------------------------
 
 
@@ -344,6 +365,8 @@ def duplicate_key_problems(spec: Table, text: pd.DataFrame) -> list[Problem]:
     if not set(key) <= set(text.columns) or text.empty:
         return []
     keys = text[key]
+    if len(key) == 1 and len(pd.unique(keys[key[0]])) == len(keys):
+        return []
     complete = (keys != "").all(axis=1)
     repeated = keys.duplicated(keep=False) & complete
     if not repeated.any():
@@ -378,7 +401,7 @@ def reference_problems(spec: Table, text: Mapping[str, pd.DataFrame]) -> list[Pr
         if target is None or column not in own or target_column not in target:
             continue
         values = own[column]
-        unknown = values[(values != "") & ~values.isin(target[target_column].unique())]
+        unknown = values[(values != "") & ~isin(values, target[target_column])]
         problems.extend(
             Problem(
                 spec.name,

@@ -281,6 +281,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "roles_covered": ("已覆盖角色数", "Roles covered"),
     "opposed": ("反对角色数", "Roles opposed"),
     "uncovered_provinces": ("信息未覆盖缺口的省区", "Provinces whose gap the pipeline does not cover"),
+    "qualification": ("车辆采购预算：是否值得投入", "Qualification: worth investing?"),
+    "not_qualified": ("不值得投入", "Not worth investing"),
+    "unknown": ("预算未知", "Budget unknown"),
+    "qualified_units": ("值得投入台数", "Units worth investing"),
     # industries (§2.6 核心行业名录), as customer and key-customer tables show them
     "taxi": ("出租车行业", "Taxi"),
     "driving_school": ("驾校行业", "Driving schools"),

@@ -108,6 +108,23 @@ def qualified(leads: pd.DataFrame, rule: Qualification, as_of: pd.Timestamp) -> 
     return pd.Series(pd.array(certain, dtype="boolean") & budget_ok, index=leads.index, name="qualified")
 
 
+def qualification_counts(leads: pd.DataFrame) -> pd.DataFrame:
+    """Per open stage: leads and units qualified, not qualified and unknown (blank budget)."""
+    flag = leads["qualified"]
+    frame = pd.DataFrame(
+        {
+            "stage": pd.Categorical(leads["stage"], categories=OPEN_STAGES),
+            "qualified": flag.fillna(False).astype("int64"),
+            "not_qualified": (~flag.fillna(True)).astype("int64"),
+            "unknown": flag.isna().astype("int64"),
+            "qualified_units": leads["units"].where(flag.fillna(False), 0).astype("int64"),
+        }
+    )
+    out = frame.groupby("stage", observed=False).sum().reset_index()
+    out["stage"] = out["stage"].astype("str")
+    return out
+
+
 def reached_counts(stage: pd.Series) -> pd.Series:
     """``reached(k)`` for the six open stages and ``won`` (see the module docstring)."""
     index = stage.map(STAGE_INDEX).to_numpy(dtype="int64")

@@ -15,6 +15,7 @@ from kaplan.leads import (
     funnel,
     funnel_figure,
     is_stale,
+    qualification_counts,
     qualified,
     reached_counts,
     stale_leads,
@@ -211,3 +212,32 @@ def test_funnel_figure_pairs_each_sales_stage_with_its_buyer_stage() -> None:
     assert list(fig.data[0].x) == [1] * 7
     notes = {a.y: a.text for a in fig.layout.annotations if a.yref == "y"}
     assert notes["Find the need"] == "Internal brewing" and notes["Won"] == "Contract"
+
+
+def test_qualification_counts_per_stage() -> None:
+    leads = leads_frame(
+        [
+            {"stage": "contact", "units": 5},
+            {"stage": "contact", "units": 1},
+            {"stage": "contact", "units": 5, "budget": np.nan},
+            {"stage": "tender", "units": 7},
+        ]
+    )
+    leads["qualified"] = qualified(leads, Qualification(), AS_OF)
+    got = qualification_counts(leads).set_index("stage")
+    assert got.index.tolist() == list(OPEN_STAGES)
+    assert got.loc["contact", ["qualified", "not_qualified", "unknown", "qualified_units"]].tolist() == [1, 1, 1, 5]
+    assert got.loc["tender", ["qualified", "qualified_units"]].tolist() == [1, 7]
+    assert got.loc["discover"].sum() == 0
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(STAGES), st.integers(-5, 60)), max_size=30),
+    st.integers(1, 30),
+)
+def test_stale_exactly_when_open_and_older_than_stale_days(rows: list[tuple[str, int]], stale_days: int) -> None:
+    leads = leads_frame(
+        [{"stage": s, "last_tracked": AS_OF - pd.Timedelta(days=d)} for s, d in rows]
+    ) if rows else leads_frame([{"stage": "won"}]).iloc[0:0]  # fmt: skip
+    got = is_stale(leads, AS_OF, stale_days).tolist()
+    assert got == [s in OPEN_STAGES and d > stale_days for s, d in rows]

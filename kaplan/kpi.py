@@ -39,11 +39,14 @@ nothing at 0 (s = 0.30 and a score of 70 earn 0.21 of the performance pay).
 
 from __future__ import annotations
 
+import html
 import logging
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
+from kaplan.glossary import Lang, code_label, label
 from kaplan.params import Kpi
 from kaplan.schema import KPI_CRITERIA, KPI_ITEMS
 
@@ -155,3 +158,27 @@ def missing(submissions: pd.DataFrame, month: str) -> pd.DataFrame:
     """Rows of the month with no submission date (scored 0)."""
     rows = month_rows(submissions, month)
     return rows[rows["submitted"].isna()][["staff_id", "item", "due"]]
+
+
+def kpi_figure(table: pd.DataFrame, weights: dict[str, float], lang: Lang = "zh") -> go.Figure:
+    """Each person's KPI score stacked by item (weight x item score), one bar per person, by role."""
+    ordered = table.sort_values(["role", "kpi_score"], ascending=[True, False], kind="stable")
+    people = [html.escape(f"{name} ({code_label('role', role, lang)})")
+              for name, role in zip(ordered["name"], ordered["role"], strict=True)]  # fmt: skip
+    fig = go.Figure()
+    for item in KPI_ITEMS:
+        fig.add_trace(
+            go.Bar(
+                x=people, y=ordered[item] * weights.get(item, 0.0), name=html.escape(label(item, lang)),
+                hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        title=html.escape(label("kpi_score", lang)),
+        yaxis={"title": html.escape(label("kpi_score", lang)), "range": [0, 100]},
+        xaxis={"showticklabels": len(ordered) <= 60},
+        template="plotly_white",
+        legend={"orientation": "h"},
+    )
+    return fig

@@ -193,3 +193,12 @@ def test_any_submissions_score_within_0_and_100(rows: list[tuple[str, int, int |
     table = scores(records)
     values = table[[*KPI_ITEMS, "kpi_score"]].to_numpy()
     assert (values >= 0.0).all() and (values <= 100.0 + 1e-9).all()
+
+
+def test_kpi_figure_stacks_weighted_items_to_the_score() -> None:
+    table = scores(full_marks("S1", lead_reports=0.0)).reset_index()
+    fig = kpi.kpi_figure(table, DEFAULT.weights, "en")
+    assert [trace.name for trace in fig.data] == ["Target split", "Deal statistics", "Lead reports",
+                                                  "Key-account tracking", "Monthly summary"]  # fmt: skip
+    assert sum(trace.y[0] for trace in fig.data) == pytest.approx(70.0)
+    assert fig.data[0].x[0] == "name S1 (Regional manager)"

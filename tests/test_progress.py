@@ -516,3 +516,29 @@ def test_properties(rows: list[SaleRow], targets: list[int], day: int, level: st
     assert frame["status"].isna().tolist() == (frame["month_plan"] == 0).tolist()
     assert set(frame["status"].dropna()) <= set(progress.STATUSES)
     assert math.isclose(frame["time_progress"].iloc[0], day / 30)
+
+
+# --- on the small sample data set ----------------------------------------------------------------
+
+
+def test_levels_agree_on_the_small_sample(small_tables: Tables) -> None:
+    from kaplan.targets import month_targets
+
+    facts = sales_facts(small_tables)
+    month = "2026-06"
+    as_of = progress.default_as_of(facts, month)
+    issued = month_targets(small_tables, month, PARAMS)
+    boards = {
+        level: progress.board_with_totals(facts, small_tables.annual_targets, getattr(issued, level), month, as_of,
+                                          level, params=PARAMS, org=small_tables.org)
+        for level in progress.LEVELS
+    }
+    region = boards["region"][boards["region"]["row_kind"] == "unit"].drop(columns="row_kind")
+    for level in ("province", "dealer"):
+        totals = boards[level][boards[level]["row_kind"] == "region_total"]
+        got = totals[["region", *progress.MEASURE_COLUMNS]].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, region.reset_index(drop=True)[got.columns.tolist()])
+    national = boards["dealer"].set_index(["row_kind", "line"]).loc[("national_total", "all_lines")]
+    in_month = facts[(facts["date"] >= "2026-06-01") & (facts["date"] <= as_of)]
+    assert national["mtd"] == in_month["units"].sum() > 0
+    assert national["month_plan"] == issued.dealer["target"].sum()

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaplan.params import Params
 from kaplan.pipeline import (
@@ -182,3 +184,41 @@ def test_coverage_figure_escapes_region_names(tables: Tables, facts: pd.DataFram
     coverage.loc[0, "region"] = "<i>华北</i>"
     fig = coverage_figure(coverage, "zh")
     assert "&lt;i&gt;华北&lt;/i&gt;" in fig.data[0].x
+
+
+REGIONS = ["甲区", "乙区"]
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(st.tuples(st.sampled_from(REGIONS), st.integers(0, 50)), min_size=1, max_size=2, unique_by=lambda t: t[0]),
+    st.lists(st.tuples(st.sampled_from(REGIONS), st.integers(1, 20), st.integers(1, 30)), max_size=8),
+    st.lists(st.tuples(st.sampled_from(REGIONS), st.integers(1, 40), st.floats(0, 1),
+                       st.sampled_from(["2026-06", "2026-07"])), max_size=8),
+)  # fmt: skip
+def test_coverage_is_weighted_pipeline_over_the_floored_gap(
+    targets: list[tuple[str, int]],
+    sales: list[tuple[str, int, int]],
+    pipe: list[tuple[str, int, float, str]],
+) -> None:
+    target_frame = pd.DataFrame({"region": [r for r, _ in targets], "line": "work", "target": [t for _, t in targets]})
+    facts = pd.DataFrame(
+        {"region": [r for r, _, _ in sales], "line": "work", "units": [u for _, _, u in sales],
+         "date": pd.Series([pd.Timestamp(f"2026-06-{d:02d}") for _, d, _ in sales], dtype="datetime64[ns]")}
+    )  # fmt: skip
+    open_leads = pd.DataFrame(
+        {"region": [r for r, *_ in pipe], "line": "work", "units": [u for _, u, _, _ in pipe],
+         "weighted_units": [u * p for _, u, p, _ in pipe], "close_month": [m for *_, m in pipe]}
+    )  # fmt: skip
+    got = month_coverage(open_leads, target_frame, facts, MONTH, AS_OF).set_index("region")
+    for region in got.index:
+        target = sum(t for r, t in targets if r == region)
+        mtd = sum(u for r, d, u in sales if r == region and d <= 20)
+        weighted = sum(u * p for r, u, p, m in pipe if r == region and m == MONTH)
+        row = got.loc[region]
+        assert (row["target"], row["mtd"], row["gap"]) == (target, mtd, max(0, target - mtd))
+        assert row["weighted_units"] == pytest.approx(weighted)
+        if row["gap"] == 0:
+            assert np.isnan(row["coverage"])
+        else:
+            assert row["coverage"] == pytest.approx(weighted / row["gap"])

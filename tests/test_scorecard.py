@@ -99,3 +99,9 @@ def test_a_better_score_never_lowers_probability(p: float, factor: str, s: int, 
 
 def test_groups_cover_every_factor_once() -> None:
     assert sorted(f for g in FACTOR_GROUPS.values() for f in g) == sorted(FACTORS)
+
+
+@given(st.sampled_from([0.0, 1.0]), st.floats(-1, 1), st.floats(0, 1))
+def test_settled_probabilities_never_move(p: float, barrier: float, a: float) -> None:
+    got = adjusted_probability(pd.Series([p]), pd.Series([barrier]), a).iloc[0]
+    assert got == p

@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -105,3 +106,12 @@ def test_tier_properties(values: list[float], key: float, extra: float) -> None:
             assert key_value - keys["value"].iloc[-1] < cuts.key * total
     else:
         assert (got["tier"] == "potential").all()
+
+
+@given(st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=40))
+def test_pyramids_add_up(values: list[float]) -> None:
+    tiered = assign_tiers(values_frame({f"C{i:03d}": v for i, v in enumerate(values)}), CUTS)
+    got = pyramids(tiered)
+    assert got["tier"].tolist() == ["key", "secondary", "potential"]
+    assert got["customers"].sum() == len(values)
+    assert got["value"].sum() == pytest.approx(sum(values))

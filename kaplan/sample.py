@@ -192,6 +192,11 @@ def write_tables(out: Path, tables: Tables, fmt: str, created: datetime) -> None
         os.replace(partial, final)
 
 
+def document_date(until: date) -> datetime:
+    """The creation date written into xlsx files: ``until`` (never the clock)."""
+    return datetime(until.year, until.month, until.day)
+
+
 def write_sample(
     out: Path, scale: str = "demo", seed: int = 7, until: date = DEMO["until"], fmt: str = "csv"
 ) -> Path:
@@ -201,7 +206,7 @@ def write_sample(
     started = time.perf_counter()
     tables = sample_tables(scale, seed, until)
     drawn = time.perf_counter()
-    write_tables(out, tables, fmt, datetime(until.year, until.month, until.day))
+    write_tables(out, tables, fmt, document_date(until))
     log.info(
         "sample %s seed %d until %s: %s orders, %s leads; drawn in %.1fs, written (%s) in %.1fs",
         scale, seed, until, f"{len(tables.sales):,}", f"{len(tables.leads):,}", drawn - started, fmt,

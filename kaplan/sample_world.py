@@ -465,11 +465,10 @@ def annual_targets(
     """year, dealer_id, line, units for every year covered and dealer open by its end (module docstring)."""
     years = np.unique(month_starts.astype("datetime64[Y]").astype(int) + 1970)
     n_dealers = len(traits)
-    line_of = product_frame.set_index("product_id")["line_idx"]
-    dealer_idx = pd.Series(np.arange(n_dealers), index=traits["dealer_id"].to_numpy())
     sale_year = sales_frame["date"].dt.year.to_numpy() - years[0]
-    sale_line = sales_frame["product_id"].map(line_of).to_numpy()
-    sale_dealer = sales_frame["dealer_id"].map(dealer_idx).to_numpy()
+    product_idx = pd.Index(product_frame["product_id"]).get_indexer(sales_frame["product_id"])
+    sale_line = product_frame["line_idx"].to_numpy()[product_idx]
+    sale_dealer = pd.Index(traits["dealer_id"]).get_indexer(sales_frame["dealer_id"])
     flat = (sale_year * n_dealers + sale_dealer) * len(LINES) + sale_line
     actual = np.bincount(flat, weights=sales_frame["units"].to_numpy(), minlength=len(years) * n_dealers * len(LINES))
     actual = actual.reshape(len(years), n_dealers, len(LINES))

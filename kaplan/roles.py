@@ -32,13 +32,13 @@ def role_coverage(leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
     rank = named["attitude"].map(ATTITUDE_RANK)
     worst = rank.groupby([named["lead_id"], named["role"]]).max().unstack()
     worst = worst.reindex(index=leads["lead_id"].to_numpy(), columns=list(DECISION_ROLES))
-    codes = np.array(sorted(ATTITUDES, key=ATTITUDE_RANK.__getitem__))
+    # attitude code by rank, then a blank for "no named contact" (rank -1 picks the last entry)
+    lookup = pd.array([*sorted(ATTITUDES, key=ATTITUDE_RANK.__getitem__), None], dtype="str")
     values = worst.to_numpy(dtype="float64")
+    ranks = np.nan_to_num(values, nan=-1.0).astype("int64")
     out = leads.reset_index(drop=True).copy()
     for j, role in enumerate(DECISION_ROLES):
-        column = values[:, j]
-        attitude = np.where(np.isnan(column), None, codes[np.nan_to_num(column).astype("int64")])
-        out[ROLE_COLUMNS[role]] = pd.Series(attitude, dtype="str")
+        out[ROLE_COLUMNS[role]] = pd.Series(lookup.take(ranks[:, j]))
     out["roles_covered"] = (~np.isnan(values)).sum(axis=1).astype("int64")
     out["opposed"] = (values == ATTITUDE_RANK["oppose"]).sum(axis=1).astype("int64")
     return out

@@ -61,9 +61,9 @@ def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -
 def located_files(path: Path) -> tuple[dict[str, Path | None], list[Problem], list[Problem]]:
     """The one file of each table (``None`` for an allowed absent table), with problems and warnings."""
     if not path.is_dir():
-        raise InputError([
-            Problem("input", None, None, f"{path} is not a folder: give the folder that holds the tables")
-        ])
+        raise InputError(
+            [Problem("input", None, None, f"{path} is not a folder: give the folder that holds the tables")]
+        )
     found = table_files(path, TABLE_NAMES)
     files: dict[str, Path | None] = {}
     problems, warnings = [], []
@@ -71,8 +71,12 @@ def located_files(path: Path) -> tuple[dict[str, Path | None], list[Problem], li
         if len(candidates) > 1:
             names = ", ".join(p.name for p in candidates)
             problems.append(
-                Problem(name, None, None, f"expected one file for the table, found {len(candidates)} "
-                        f"({names}): keep only the one to use")
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"expected one file for the table, found {len(candidates)} ({names}): keep only the one to use",
+                )
             )
         elif candidates:
             files[name] = candidates[0]
@@ -98,12 +102,10 @@ def validated_tables(
     if all_problems:
         locations = {name: raw.location for name, raw in raws.items() if raw is not None}
         raise input_error(all_problems, all_warnings, locations)
-    for warning in all_warnings:
-        log.warning("input: %s", warning)
+    if all_warnings:
+        log.info("input: %d clean-up(s) applied, listed in Tables.warnings", len(all_warnings))
     frames = {name: final_frame(name, checked.frames[name]) for name in TABLE_NAMES}
-    return Tables(
-        **frames, hashes=dict(hashes), warnings=tuple(str(w) for w in all_warnings)
-    )
+    return Tables(**frames, hashes=dict(hashes), warnings=tuple(str(w) for w in all_warnings))
 
 
 # --- cache -----------------------------------------------------------------------------------

@@ -338,3 +338,27 @@ def test_date_messages(value: str, message: str) -> None:
     values, problems = converted(TABLES["sales"], text)
     assert problems == [Problem("sales", 3, "date", message)]
     assert values["date"].dtype == "datetime64[ns]"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 30).flatmap(
+        lambda n: st.tuples(st.just(n), st.integers(0, n - 1), st.sets(st.integers(0, n), max_size=5))
+    )
+)
+def test_a_bad_cell_is_reported_on_the_line_a_spreadsheet_shows(case: tuple[int, int, set[int]]) -> None:
+    import tempfile
+
+    from kaplan.reading import read_table
+
+    rows, bad_at, blanks_before = case
+    lines = ["order_id,date,dealer_id,product_id,customer_id,units"]
+    for i in range(rows):
+        lines += [""] * (i in blanks_before) + [",,,,,"] * (i in blanks_before)
+        lines.append(f"O{i},2026-01-05,D1,P1,C1,{'-1' if i == bad_at else '1'}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sales.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _, _, problems, _ = check_table(TABLES["sales"], read_table("sales", path))
+    line_of_bad = next(n for n, line in enumerate(lines, start=1) if line.startswith(f"O{bad_at},"))
+    assert [(p.row, p.column) for p in problems] == [(line_of_bad, "units")]

@@ -150,6 +150,9 @@ def apportion_groups(
     """
     values = weights.to_numpy(dtype="float64")
     _check_weights(values)
+    if not totals.index.is_unique:
+        duplicated = list(dict.fromkeys(totals.index[totals.index.duplicated()]))[:5]
+        raise AllocationError(f"each group needs exactly one total; repeated: {duplicated}")
     keys = _group_index(groups)
     codes = totals.index.get_indexer(keys)
     if (codes < 0).any():

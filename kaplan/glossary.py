@@ -248,6 +248,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "scenario": ("方案", "Scenario"),
     "current": ("当前权重", "Current weights"),
     "suggested": ("建议权重", "Suggested weights"),
+    "trailing3_only": ("仅按前三个月实销", "Last 3 months' sales only"),
+    "last_month_only": ("仅按上月实销", "Last month's sales only"),
+    "annual_only": ("仅按年度目标", "Annual target only"),
     "backtest_tvd": ("回测偏差", "Backtest error (TVD)"),
     # --- lead funnel, channels, tiers, roles, pipeline coverage (§2.4)
     "follow_tender": ("跟进投标", "Follow the tender"),

@@ -129,18 +129,25 @@ def month_targets(
     )
 
 
-def targets_sheets(mt: MonthTargets) -> dict[str, pd.DataFrame]:
-    """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (DESIGN §4 columns)."""
+def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (DESIGN §4 columns).
+
+    With ``scenarios`` (:func:`kaplan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``.
+    """
     frames = {"plan": mt.plan, "province": mt.province, "dealer": mt.dealer}
-    return {name: frames[name][list(columns)].reset_index(drop=True)
-            for name, columns in SHEET_COLUMNS.items()}  # fmt: skip
+    sheets = {name: frames[name][list(columns)].reset_index(drop=True) for name, columns in SHEET_COLUMNS.items()}
+    if scenarios is not None:
+        sheets["scenarios"] = scenarios.reset_index(drop=True)
+    return sheets
 
 
-def write_targets(mt: MonthTargets, folder: Path, lang: Lang = "zh") -> Path:
+def write_targets(
+    mt: MonthTargets, folder: Path, lang: Lang = "zh", scenarios: pd.DataFrame | None = None
+) -> Path:
     """Write ``targets_<month>.xlsx`` into ``folder`` and return its path."""
     from kaplan.excel import write_workbook
 
-    return write_workbook(Path(folder) / f"targets_{mt.month}.xlsx", targets_sheets(mt), lang)
+    return write_workbook(Path(folder) / f"targets_{mt.month}.xlsx", targets_sheets(mt, scenarios), lang)
 
 
 __all__ = ["SHEET_COLUMNS", "UNIT_COLUMNS", "MonthTargets", "month_targets", "targets_sheets",

@@ -128,6 +128,8 @@ def test_apportion_groups_with_key_columns() -> None:
 def test_apportion_groups_errors_name_the_group() -> None:
     with pytest.raises(AllocationError, match="b: 4"):
         apportion_groups(pd.Series({"a": 1, "b": 4}), pd.Series([1.0, 0.0]), pd.Series(["a", "b"]))
+    with pytest.raises(AllocationError, match="exactly one total"):
+        apportion_groups(pd.Series([1, 2], index=["a", "a"]), pd.Series([1.0]), pd.Series(["a"]))
     with pytest.raises(AllocationError, match="without a total"):
         apportion_groups(pd.Series({"a": 1}), pd.Series([1.0]), pd.Series(["z"]))
 

@@ -122,6 +122,12 @@ def test_sheets_have_exactly_the_design_columns(month_data: Tables, tmp_path: Pa
     assert path.name == "targets_2026-04.xlsx"
     book = openpyxl.load_workbook(path, read_only=True)
     assert book.sheetnames == ["plan", "province", "dealer"]
+    scenarios = pd.DataFrame({"scenario": ["current"], "trailing3": [0.4], "last_month": [0.3], "annual": [0.3],
+                              "backtest_tvd": [0.1]})  # fmt: skip
+    assert list(targets_sheets(mt, scenarios)) == ["plan", "province", "dealer", "scenarios"]
+    (tmp_path / "zh").mkdir()
+    path = write_targets(mt, tmp_path / "zh", lang="zh", scenarios=scenarios)
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames == ["plan", "province", "dealer", "scenarios"]
 
 
 @st.composite

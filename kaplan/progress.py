@@ -45,6 +45,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kaplan.errors import KaplanError
 from kaplan.glossary import Lang, code_label, label
@@ -187,16 +189,30 @@ def board_lines(*line_columns: pd.Series | None) -> tuple[str, ...]:
     return (*LINES, *sorted(seen - set(LINES)))
 
 
+def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position of each of ``values`` in ``keys`` (unique), -1 where absent: an arrow hash lookup."""
+    try:
+        found = pc.index_in(_arrow_text(values), value_set=_arrow_text(keys).combine_chunks())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pd.Index(keys).get_indexer(values)
+    return found.fill_null(-1).to_numpy().astype("int64")
+
+
+def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
+    array = pa.array(series.array)
+    chunked = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+    return chunked.cast(pa.large_string())
+
+
 def _cells(
-    dealer_ids: pd.Series, lines: pd.Series, org_index: pd.Index, dealer_unit: np.ndarray,
-    line_index: pd.Index,
+    dealer_ids: pd.Series, lines: pd.Series, org_ids: pd.Series, dealer_unit: np.ndarray, line_keys: pd.Series
 ) -> np.ndarray:
     """Flat cell number ``unit * n_lines + line`` per row; -1 for a dealer or line not on the board."""
-    dealer_pos = org_index.get_indexer(dealer_ids)
-    line_pos = line_index.get_indexer(lines)
+    dealer_pos = positions(dealer_ids, org_ids)
+    line_pos = positions(lines, line_keys)
     unit = np.where(dealer_pos >= 0, dealer_unit[np.maximum(dealer_pos, 0)], -1)
     ok = (unit >= 0) & (line_pos >= 0)
-    return np.where(ok, unit * len(line_index) + line_pos, -1)
+    return np.where(ok, unit * len(line_keys) + line_pos, -1)
 
 
 def _cell_sums(cells: np.ndarray, weights: np.ndarray, n_cells: int) -> np.ndarray:
@@ -315,16 +331,17 @@ def board(
     recent = facts.loc[window, ["date", "dealer_id", "line", "units"]]
     target_lines = month_targets["line"] if month_targets is not None and "line" in month_targets else None
     line_index = pd.Index(board_lines(recent["line"], year_targets["line"], target_lines))
-    org_index = pd.Index(org["dealer_id"])
+    org_ids = org["dealer_id"]
+    line_keys = pd.Series(line_index, dtype="str")
     dealer_unit = dealer_unit_positions(org, units, lvl)
     cells = board_cells(units, line_index)
 
-    sale_cells = _cells(recent["dealer_id"], recent["line"], org_index, dealer_unit, line_index)
+    sale_cells = _cells(recent["dealer_id"], recent["line"], org_ids, dealer_unit, line_keys)
     if (sale_cells < 0).any():
         log.warning("progress: %d sales row(s) have a dealer not in org or no line; left out",
                     int((sale_cells < 0).sum()))
     counts = sales_counts(recent, day, sale_cells, len(cells))
-    target_cells = _cells(year_targets["dealer_id"], year_targets["line"], org_index, dealer_unit, line_index)
+    target_cells = _cells(year_targets["dealer_id"], year_targets["line"], org_ids, dealer_unit, line_keys)
     counts["annual_plan"] = _cell_sums(target_cells, year_targets["units"].to_numpy(dtype="float64"), len(cells))
     counts["month_plan"] = month_plan_counts(month_targets, cells, lvl)
     for name in COUNT_COLUMNS:

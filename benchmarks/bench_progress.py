@@ -5,6 +5,7 @@ the same size (said in the note)."""
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 from collections.abc import Callable
 
@@ -89,7 +90,7 @@ def run(ctx: Context) -> list[Result]:
     facts, annual, org, source = inputs(ctx)
     params = ctx.params if isinstance(ctx.params, Params) else Params()
     targets = month_targets(annual, org)
-    note = f"{len(facts):,} sales rows, {source}"
+    note = f"{len(facts):,} sales rows, {source}, load average {os.getloadavg()[0]:.1f} at start"
     results = [Result("default_as_of", median_time(lambda: progress.default_as_of(facts, MONTH)), 5, note)]
     for level in progress.LEVELS:
         for make in (progress.board, progress.board_with_totals):

@@ -222,3 +222,23 @@ def test_coverage_is_weighted_pipeline_over_the_floored_gap(
             assert np.isnan(row["coverage"])
         else:
             assert row["coverage"] == pytest.approx(weighted / row["gap"])
+
+
+def test_an_empty_lead_registry_gives_empty_views(tables: Tables, facts: pd.DataFrame) -> None:
+    from dataclasses import replace
+
+    from kaplan.leads import conversion_by, funnel, qualification_counts, stale_leads
+
+    empty = replace(tables, leads=tables.leads.iloc[0:0], lead_factors=tables.lead_factors.iloc[0:0],
+                    lead_contacts=tables.lead_contacts.iloc[0:0])  # fmt: skip
+    view = build(empty, Params(), MONTH, AS_OF)
+    assert view.open.empty and len(view.customers) == 4
+    assert view.customers.set_index("customer_id").loc["C1", "value"] == 15.0  # sales only
+    assert funnel(view.leads, AS_OF)["reached"].sum() == 0
+    assert conversion_by(view.leads, "source", AS_OF).empty
+    assert stale_leads(view.leads, AS_OF, 7).empty
+    assert qualification_counts(view.open)["qualified"].sum() == 0
+    assert key_lead_roles(view.open, empty.lead_contacts).empty
+    sheets = pipeline_sheets(view.open, forecast(view.open, REGION_TARGETS, facts, MONTH, AS_OF))
+    assert sheets["leads"].empty
+    assert sheets["forecast"]["target"].sum() == 31 and (sheets["forecast"]["units"] == 0).all()

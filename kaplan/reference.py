@@ -203,3 +203,28 @@ SPRING_FESTIVAL: dict[int, str] = {
     2028: "2028-01-26", 2029: "2029-02-13", 2030: "2030-02-03", 2031: "2031-01-23",
     2032: "2032-02-11", 2033: "2033-01-31", 2034: "2034-02-19", 2035: "2035-02-08",
 }  # fmt: skip
+
+# who buys which up-fitted work vehicle (作业车); a work product not listed suits every industry
+WORK_PRODUCT_INDUSTRIES: dict[str, tuple[str, ...]] = {
+    "警用巡逻车": ("public_security",),
+    "执法车": ("public_security", "civil_municipal", "environmental", "inspection_quarantine", "tobacco"),
+    "路政巡查车": ("transport",),
+    "防疫车": ("health", "inspection_quarantine"),
+    "通讯指挥车": ("telecom", "power_grid", "public_security"),
+    "囚车": ("public_security",),
+    "检测车": ("inspection_quarantine", "environmental", "power_grid"),
+    "照明车": ("power_grid", "civil_municipal", "energy"),
+    "消毒车": ("health", "civil_municipal"),
+    "监测车": ("environmental", "water_resources"),
+    "勘察车": ("mining", "petroleum", "construction", "water_resources", "real_estate"),
+    "宣传车": ("civil_municipal", "health"),
+    "安检车": ("public_security", "petroleum"),
+    "工程检修车": ("power_grid", "energy", "telecom", "water_resources"),
+    "计量车": ("inspection_quarantine", "power_grid"),
+    "稽查车": ("tobacco", "fiscal", "transport"),
+}
+# industries whose customers (and the conversion factories serving them) buy chassis and samples
+CONVERSION_INDUSTRIES: tuple[str, ...] = (
+    "construction", "agriculture", "forestry_husbandry", "mining", "transport", "postal", "energy",
+    "petroleum", "power_grid", "environmental", "civil_municipal", "consumer_goods", "pharmaceutical",
+)  # fmt: skip

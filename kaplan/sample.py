@@ -177,19 +177,31 @@ def _cells(series: pd.Series) -> list:
     return values.tolist()
 
 
+WRITERS = {"csv": write_csv, "parquet": write_parquet}
+
+
+def other_format_files(out: Path, fmt: str) -> list[str]:
+    """Table files in ``out`` of another format than ``fmt`` (the loader would see two of a table)."""
+    if not out.is_dir():
+        return []
+    others = [f"{name}.{other}" for name in TABLES for other in FORMATS if other != fmt]
+    return sorted(name for name in others if (out / name).exists())
+
+
 def write_tables(out: Path, tables: Tables, fmt: str, created: datetime) -> None:
     """Write every table into ``out`` (each file written beside and renamed into place)."""
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables:
         final = out / f"{name}.{fmt}"
         partial = out / f".{name}.{fmt}.partial"
-        if fmt == "csv":
-            write_csv(partial, name, frame)
-        elif fmt == "parquet":
-            write_parquet(partial, name, frame)
-        else:
-            write_xlsx(partial, name, frame, created)
-        os.replace(partial, final)
+        try:
+            if fmt == "xlsx":
+                write_xlsx(partial, name, frame, created)
+            else:
+                WRITERS[fmt](partial, name, frame)
+            os.replace(partial, final)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 def document_date(until: date) -> datetime:
@@ -203,6 +215,12 @@ def write_sample(
     """Generate the sample data set and write one file per table into ``out``; returns ``out``."""
     _check(scale, until, fmt)
     out = Path(out)
+    clash = other_format_files(out, fmt)
+    if clash:
+        raise KaplanError(
+            f"{out} already holds {', '.join(clash[:3])}: write the {fmt} sample into an empty folder "
+            "(a folder with two files of one table cannot be loaded)"
+        )
     started = time.perf_counter()
     tables = sample_tables(scale, seed, until)
     drawn = time.perf_counter()

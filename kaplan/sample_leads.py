@@ -3,8 +3,9 @@ contacts, and staff KPI submissions. Vectorised over rows; ``until`` is the data
 
 **Leads.** ``reported_on``: 55 % uniform over 2023-01-01 .. until, 45 % in the last 180 days, never
 before the dealer opened (dealers opening after ``until`` have no leads). The dealer is drawn by size,
-the owner is the dealer's specialist (else its province's regional manager), the customer from the
-dealer's province, the product by the dealer's line mix and the product's popularity.
+the owner is the dealer's specialist (else its province's regional manager), the line by the dealer's
+line mix, the customer from the dealer's province and the product as for orders
+(:mod:`kaplan.sample_world`: customer weight x line affinity, product popularity x industry fit).
 Class: ``tender`` for 75 % of tender buyers' leads and 15 % of the others, else ``one_time`` (20 %) or
 ``direct``. Age ``a`` = until - reported_on in days; a lead is closed (won 45 % / lost 55 %) with
 p = clip(a / 300, 0.05, 0.92); an open lead's stage index is clip(round(a / 60 + N(1.2, 1.3)), 0, 5),
@@ -42,10 +43,11 @@ import pandas as pd
 from kaplan import reference as ref
 from kaplan.sample_world import (
     START,
-    draw_in_group,
-    grouped_cumulative,
+    customer_sampler,
     ids,
+    industry_index,
     pick,
+    product_sampler,
     truncated_pareto,
 )
 from kaplan.schema import (
@@ -90,8 +92,11 @@ def leads(
     age = (until - reported).astype(int)
 
     province = traits["province_idx"].to_numpy()[dealer]
-    customer = draw_in_group(rng, grouped_cumulative(customer_frame["province_idx"].to_numpy(),
-                                                     customer_frame["weight"].to_numpy()), province)  # fmt: skip
+    mix = traits[[f"mix_{line}" for line in LINES]].to_numpy()[dealer]
+    line = (rng.random(n)[:, None] > np.cumsum(mix, axis=1)[:, :-1]).sum(axis=1)
+    customer = customer_sampler(customer_frame, product_frame).draw(rng, province * len(LINES) + line)
+    industry = industry_index(customer_frame)[customer]
+    product = product_sampler(product_frame).draw(rng, industry * len(LINES) + line)
     tender_buyer = customer_frame["purchase_method"].to_numpy()[customer] == "tender"
     lead_class = np.where(rng.random(n) < np.where(tender_buyer, 0.75, 0.15), "tender",
                           np.where(rng.random(n) < 0.25, "one_time", "direct")).astype(object)  # fmt: skip
@@ -104,10 +109,6 @@ def leads(
     stage, lead_class, source = _cover_codes(stage.astype(object), lead_class, source)
     closed = np.isin(stage, ("won", "lost"))
 
-    mix = traits[[f"mix_{line}" for line in LINES]].to_numpy()[dealer]
-    line = (rng.random(n)[:, None] > np.cumsum(mix, axis=1)[:, :-1]).sum(axis=1)
-    product = draw_in_group(rng, grouped_cumulative(product_frame["line_idx"].to_numpy(),
-                                                    product_frame["popularity"].to_numpy()), line)  # fmt: skip
     units = lead_units(rng, lead_class)
     price = product_frame["price"].to_numpy()[product]
     budget = np.round(units * price * rng.uniform(0.9, 1.1, n), -3)

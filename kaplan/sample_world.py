@@ -24,8 +24,10 @@ The count of a cell is ``Poisson(lambda * mass)``, ``mass`` = the share of the m
 days the dealer is open and not after ``until``. Day weights: weekdays 1 (Friday 1.1), Saturday 0.55,
 Sunday 0.3, x0.3 in the October golden week, x0.4 on 1-5 May, x0.15 in the festival's first week;
 normalised to sum 1 per calendar month. Each order's date is drawn from its cell's allowed days by
-those weights, its product within the line by popularity (Zipf, exponent 0.8), its customer among the
-dealer's province's customers by customer weight (lognormal, sigma 1, x1.5 for tender buyers).
+those weights; its customer among the dealer's province's customers by customer weight (lognormal,
+sigma 1, x1.5 for tender buyers) x the industry's affinity to the line (:func:`line_affinity`); its
+product within the line by popularity (Zipf, exponent 0.8), a work vehicle made for other industries
+(a prison van for a taxi company) weighing 0.01 of that.
 
 **Units per order** (lumpy): a tender buyer's order is a big tender (10-80 units, truncated Pareto
 with alpha 1.2) with p 0.09, medium (4-9 uniform) with p 0.18, else small; an agreement buyer's 0.02
@@ -42,12 +44,13 @@ p 0.62/0.25/0.13.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from kaplan import reference as ref
-from kaplan.schema import LINES
+from kaplan.schema import INDUSTRIES, LINES
 
 START = np.datetime64("2023-01-01", "D")
 DEFAULT_MONTHS = 41.65  # 2023-01-01 .. 2026-06-20
@@ -62,6 +65,7 @@ SEASON = np.array(
     ]
 )
 FESTIVAL_DIP = 0.65
+OFF_AFFINITY = 0.01  # relative weight of a work vehicle bought outside the industries it is made for
 WEEKDAY_WEIGHT = np.array([1.0, 1.0, 1.0, 1.0, 1.1, 0.55, 0.3])  # Monday .. Sunday
 
 
@@ -141,6 +145,61 @@ def draw_in_group(rng: np.random.Generator, cumulative: np.ndarray, groups: np.n
     """Row index drawn within each requested group (see :func:`grouped_cumulative`)."""
     picked = np.searchsorted(cumulative, groups + rng.random(len(groups)), side="right")
     return np.minimum(picked, len(cumulative) - 1)
+
+
+class Sampler(NamedTuple):
+    """Draws an item within a group, by weight: rows sorted by group, each row naming its item."""
+
+    cumulative: np.ndarray  # grouped_cumulative of the rows
+    item: np.ndarray  # the item (customer or product index) of each row
+
+    def draw(self, rng: np.random.Generator, groups: np.ndarray) -> np.ndarray:
+        return self.item[draw_in_group(rng, self.cumulative, groups)]
+
+
+def sampler(groups: np.ndarray, items: np.ndarray, weights: np.ndarray) -> Sampler:
+    """A :class:`Sampler` over rows (group, item, weight); every group 0..max must have a row."""
+    order = np.argsort(groups, kind="stable")
+    return Sampler(grouped_cumulative(groups[order], weights[order]), items[order])
+
+
+def line_affinity(product_frame: pd.DataFrame) -> np.ndarray:
+    """Industry x line weight of buying in that line: 1, or 0.01 for the work line when no work
+    product on sale is for the industry, 0.2 for the conversion line outside CONVERSION_INDUSTRIES."""
+    names = set(product_frame.loc[product_frame["line"] == "work", "product_name"])
+    work_buyers = {i for name, buyers in ref.WORK_PRODUCT_INDUSTRIES.items() if name in names for i in buyers}
+    affinity = np.ones((len(INDUSTRIES), len(LINES)))
+    affinity[:, 1] = [1.0 if i in work_buyers else OFF_AFFINITY for i in INDUSTRIES]
+    affinity[:, 2] = [1.0 if i in ref.CONVERSION_INDUSTRIES else 0.2 for i in INDUSTRIES]
+    return affinity
+
+
+def customer_sampler(customer_frame: pd.DataFrame, product_frame: pd.DataFrame) -> Sampler:
+    """Customers by (province, line) group ``province * 3 + line``: weight x line affinity."""
+    n = len(customer_frame)
+    industry = pd.Index(INDUSTRIES).get_indexer(customer_frame["industry"])
+    groups = customer_frame["province_idx"].to_numpy()[:, None] * len(LINES) + np.arange(len(LINES))[None, :]
+    weights = customer_frame["weight"].to_numpy()[:, None] * line_affinity(product_frame)[industry]
+    items = np.repeat(np.arange(n), len(LINES))
+    return sampler(groups.ravel(), items, weights.ravel())
+
+
+def product_sampler(product_frame: pd.DataFrame) -> Sampler:
+    """Products by (industry, line) group ``industry * 3 + line``: popularity, x0.01 for a work
+    product meant for other industries (:data:`kaplan.reference.WORK_PRODUCT_INDUSTRIES`)."""
+    fit = np.ones((len(INDUSTRIES), len(product_frame)))
+    for j, name in enumerate(product_frame["product_name"]):
+        buyers = ref.WORK_PRODUCT_INDUSTRIES.get(name)
+        if buyers:
+            fit[:, j] = [1.0 if i in buyers else OFF_AFFINITY for i in INDUSTRIES]
+    weights = fit * product_frame["popularity"].to_numpy()[None, :]
+    groups = np.arange(len(INDUSTRIES))[:, None] * len(LINES) + product_frame["line_idx"].to_numpy()[None, :]
+    items = np.tile(np.arange(len(product_frame)), len(INDUSTRIES))
+    return sampler(groups.ravel(), items, weights.ravel())
+
+
+def industry_index(customer_frame: pd.DataFrame) -> np.ndarray:
+    return pd.Index(INDUSTRIES).get_indexer(customer_frame["industry"])
 
 
 def days(first: np.datetime64, last: np.datetime64) -> np.ndarray:
@@ -431,11 +490,10 @@ def sales(
     start_cum = cum[lo_o] - np.diff(np.r_[0.0, cum])[lo_o]
     day = np.searchsorted(cum, start_cum + rng.random(len(cell)) * mass[m, i], side="right")
     day = np.clip(day, lo_o, hi_o)
-    product = draw_in_group(rng, grouped_cumulative(product_frame["line_idx"].to_numpy(),
-                                                    product_frame["popularity"].to_numpy()), line)  # fmt: skip
     province = traits["province_idx"].to_numpy()[i]
-    customer = draw_in_group(rng, grouped_cumulative(customer_frame["province_idx"].to_numpy(),
-                                                     customer_frame["weight"].to_numpy()), province)  # fmt: skip
+    customer = customer_sampler(customer_frame, product_frame).draw(rng, province * len(LINES) + line)
+    industry = industry_index(customer_frame)[customer]
+    product = product_sampler(product_frame).draw(rng, industry * len(LINES) + line)
     tender_buyer = customer_frame["purchase_method"].to_numpy()[customer] == "tender"
     units = order_units(rng, tender_buyer, line == LINES.index("conversion"))
     order = np.lexsort((customer, product, i, day))

@@ -20,15 +20,19 @@ from kaplan.facts import sales_facts
 from kaplan.sample import SCALES, demo_data_dir, sample_tables, write_sample
 from kaplan.sample_leads import distinct_picks, kpi_due_dates
 from kaplan.sample_world import (
+    OFF_AFFINITY,
     at_least_one,
     day_weights,
     draw_in_group,
     grouped_cumulative,
     largest_remainder,
+    line_affinity,
+    product_sampler,
     season,
     truncated_pareto,
 )
 from kaplan.schema import (
+    INDUSTRIES,
     KPI_CRITERIA,
     LEAD_CLASSES,
     OPEN_STAGES,
@@ -46,6 +50,11 @@ UNTIL = date(2026, 6, 20)
 @pytest.fixture(scope="module")
 def small() -> Tables:
     return sample_tables("small", seed=7, until=UNTIL)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Tables:
+    return sample_tables("demo", seed=7, until=UNTIL)
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -185,6 +194,22 @@ def test_bad_options_name_the_fix(tmp_path: Path) -> None:
     assert not any(tmp_path.iterdir())
 
 
+def test_refuses_a_folder_holding_another_format(tmp_path: Path) -> None:
+    (tmp_path / "sales.xlsx").write_bytes(b"theirs")
+    with pytest.raises(KaplanError, match=r"sales\.xlsx"):
+        write_sample(tmp_path, scale="small")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sales.xlsx"]
+
+
+def test_rewriting_the_same_format_replaces_the_files(tmp_path: Path) -> None:
+    write_sample(tmp_path, scale="small", seed=1)
+    first = digests(tmp_path)
+    write_sample(tmp_path, scale="small", seed=2)
+    second = digests(tmp_path)
+    assert set(first) == set(second) == {f"{n}.csv" for n in TABLE_NAMES}
+    assert first["sales.csv"] != second["sales.csv"]
+
+
 # ---------------------------------------------------------------- the business it imitates
 
 
@@ -212,9 +237,8 @@ def test_structure_of_org_and_staff(small: Tables) -> None:
     assert len(staff) == SCALES["small"].staff
 
 
-def test_bigger_provinces_have_more_dealers() -> None:
-    org = sample_tables("demo").org
-    counts = org["province"].value_counts()
+def test_bigger_provinces_have_more_dealers(demo: Tables) -> None:
+    counts = demo.org["province"].value_counts()
     assert counts["广东"] > counts["江苏"] >= counts["河南"] > counts["甘肃"] > counts["西藏"] >= 1
 
 
@@ -223,6 +247,27 @@ def test_products_span_the_three_lines(small: Tables) -> None:
     demo = sample_tables("demo", seed=1, until=date(2023, 3, 1)).products
     assert len(demo) == 12 and demo["product_name"].is_unique
     assert "警用巡逻车" in set(demo["product_name"]) and "改装底盘 C5" in set(demo["product_name"])
+
+
+def test_work_vehicles_go_to_the_industries_they_are_made_for(small: Tables) -> None:
+    sold = small.sales.merge(small.products, on="product_id").merge(small.customers, on="customer_id")
+    patrol = sold[sold["product_name"] == "警用巡逻车"]
+    assert patrol.groupby("industry")["units"].sum().idxmax() == "public_security"
+    off = ~patrol["industry"].isin(ref.WORK_PRODUCT_INDUSTRIES["警用巡逻车"] + ref.WORK_PRODUCT_INDUSTRIES["执法车"])
+    assert off.mean() < 0.12  # taxi companies and banks hardly ever buy a patrol car
+
+
+def test_samplers_worked_example() -> None:
+    products = pd.DataFrame({"product_name": ["公务轿车 A3", "警用巡逻车", "改装底盘 C5"],
+                             "line": ["command", "work", "conversion"], "line_idx": [0, 1, 2],
+                             "popularity": [1.0, 1.0, 1.0]})  # fmt: skip
+    affinity = line_affinity(products)
+    taxi, police = INDUSTRIES.index("taxi"), INDUSTRIES.index("public_security")
+    assert affinity[police].tolist() == [1.0, 1.0, 0.2]  # police buy no chassis for conversion
+    assert affinity[taxi].tolist() == [1.0, OFF_AFFINITY, 0.2]
+    # group (taxi, work) holds only the patrol car, so a taxi company's work order is that car
+    draw = product_sampler(products).draw(np.random.default_rng(0), np.full(5, taxi * 3 + 1))
+    assert draw.tolist() == [1] * 5
 
 
 def test_orders_are_lumpy(small: Tables) -> None:
@@ -452,11 +497,11 @@ def test_scale_specs_match_the_design() -> None:
     assert SCALES["small"].dealers == 40 and sum(SCALES["small"].products) == 6
 
 
-def test_demo_scale_counts() -> None:
-    demo = sample_tables("demo")
+def test_demo_scale_counts(demo: Tables) -> None:
     assert len(demo.org) == 300 and len(demo.products) == 12
     assert 120_000 < len(demo.sales) < 200_000
     assert len(demo.staff) == SCALES["demo"].staff
+    assert contract_problems(demo, UNTIL) == []
 
 
 @pytest.mark.slow

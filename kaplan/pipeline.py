@@ -141,6 +141,28 @@ def month_coverage(
     return out.reset_index()[[*keys, *COVERAGE_COLUMNS]]
 
 
+def coverage_with_totals(coverage: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
+    """Region coverage for people: national rows per line and over all lines appended.
+
+    A total row sums target, mtd, gap, units and weighted units of its rows; its gap is the sum of
+    the regions' gaps (a region ahead of its target does not cover another's gap), its coverage
+    ``Σ weighted_units / Σ gap``. The region cell reads "national" in ``lang``; ``row_kind``
+    (``unit`` / ``national_total``) is for styling.
+    """
+    measures = list(COVERAGE_COLUMNS[:-1])
+    per_line = coverage.groupby("line", sort=False)[measures].sum().reset_index()
+    grand = per_line[measures].sum().to_frame().T.assign(line="all_lines")
+    totals = pd.concat([per_line, grand], ignore_index=True).assign(region=label("national", lang))
+    gap = totals["gap"].astype("float64")
+    totals["coverage"] = (totals["weighted_units"].astype("float64") / gap).where(gap > 0)
+    out = pd.concat([coverage.assign(row_kind="unit"), totals.assign(row_kind="national_total")],
+                    ignore_index=True)  # fmt: skip
+    for column in ("target", "mtd", "gap", "units"):
+        out[column] = out[column].astype("int64")
+    out["weighted_units"] = out["weighted_units"].astype("float64")
+    return out[[*coverage.columns, "row_kind"]]
+
+
 def uncovered(coverage: pd.DataFrame) -> pd.DataFrame:
     """Rows whose positive gap the pipeline does not cover (coverage < 1), lowest coverage first."""
     out = coverage[(coverage["gap"] > 0) & (coverage["coverage"] < 1)]

@@ -242,3 +242,21 @@ def test_an_empty_lead_registry_gives_empty_views(tables: Tables, facts: pd.Data
     sheets = pipeline_sheets(view.open, forecast(view.open, REGION_TARGETS, facts, MONTH, AS_OF))
     assert sheets["leads"].empty
     assert sheets["forecast"]["target"].sum() == 31 and (sheets["forecast"]["units"] == 0).all()
+
+
+def test_coverage_totals_sum_the_regions_gaps(tables: Tables, facts: pd.DataFrame) -> None:
+    from kaplan.pipeline import coverage_with_totals
+
+    view = build(tables, Params(), MONTH, AS_OF)
+    coverage = month_coverage(view.open, REGION_TARGETS, facts, MONTH, AS_OF)
+    got = coverage_with_totals(coverage, "en")
+    totals = got[got["row_kind"] == "national_total"].set_index("line")
+    assert (totals["region"] == "National").all()
+    assert len(got) == len(coverage) + 3  # work, command, all lines
+    # work: gaps 13 + 6 = 19, weighted 10.4 + 3.0 = 13.4; command: gaps 4 + 0 (华南 is ahead) = 4, 0
+    assert totals.loc["work", ["target", "mtd", "gap", "units"]].tolist() == [26, 7, 19, 22]
+    assert totals.loc["work", "coverage"] == pytest.approx(13.4 / 19)
+    assert totals.loc["command", ["target", "mtd", "gap"]].tolist() == [5, 2, 4]
+    assert totals.loc["all_lines", "gap"] == 23
+    assert totals.loc["all_lines", "coverage"] == pytest.approx(13.4 / 23)
+    assert list(got.columns) == [*coverage.columns, "row_kind"]

@@ -118,19 +118,11 @@ def read_csv_text(name: str, path: Path) -> RawTable:
     data = path.read_bytes()
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return _unreadable(
-            name,
-            path,
-            f"the file is not UTF-8 text (first bad byte on line {line}; Excel's default on Chinese "
-            "Windows is GBK): save it as 'CSV UTF-8' and run again",
-        )
-    if not data.strip():
+    if not data[: 1 << 16].strip() and not data.strip():
         return RawTable(name, path, _text_frame([], 2), headers=())
     headers = _csv_header(data)
+    if headers is None:
+        return _not_utf8(name, path, data) or _unreadable(name, path, "the header row could not be read")
     columns = [f"c{i}" for i in range(len(headers))]
     rejected: list[str] = []
 
@@ -152,13 +144,30 @@ def read_csv_text(name: str, path: Path) -> RawTable:
             ),
         )
     except pa.ArrowInvalid as exc:
-        return _unreadable(name, path, f"the file could not be read as CSV ({exc}): check its quotes")
+        return _not_utf8(name, path, data) or _unreadable(
+            name, path, f"the file could not be read as CSV ({exc}): check its quotes"
+        )
     if rejected:
         return _csv_ragged(name, path, data)
     frame = table.to_pandas()
     frame.columns = range(len(headers))
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return RawTable(name, path, frame, headers=tuple(headers))
+
+
+def _not_utf8(name: str, path: Path, data: bytes) -> RawTable | None:
+    """The problem of a file that is not UTF-8 (the line of its first bad byte), or None."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return _unreadable(
+            name,
+            path,
+            f"the file is not UTF-8 text (first bad byte on line {line}; Excel's default on Chinese "
+            "Windows is GBK): save it as 'CSV UTF-8' and run again",
+        )
+    return None
 
 
 def _csv_ragged(name: str, path: Path, data: bytes) -> RawTable:
@@ -185,9 +194,14 @@ def _csv_ragged(name: str, path: Path, data: bytes) -> RawTable:
     return RawTable(name, path, frame, headers=tuple(headers), problems=problems)
 
 
-def _csv_header(data: bytes) -> list[str]:
-    first = data[: 1 << 16].decode("utf-8", errors="replace").splitlines()[0]
-    return next(csv.reader([first]))
+def _csv_header(data: bytes) -> list[str] | None:
+    """The header row (the first line), or None when it is not UTF-8."""
+    end = data.find(b"\n")
+    try:
+        line = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    return next(csv.reader([line]), [])
 
 
 def _text_frame(rows: list[list[str]], first_row: int, width: int = 0) -> pd.DataFrame:

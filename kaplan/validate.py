@@ -365,7 +365,7 @@ def duplicate_key_problems(spec: Table, text: pd.DataFrame) -> list[Problem]:
     if not set(key) <= set(text.columns) or text.empty:
         return []
     keys = text[key]
-    if len(key) == 1 and len(pd.unique(keys[key[0]])) == len(keys):
+    if len(key) == 1 and len(pc.unique(pa_array(keys[key[0]]))) == len(keys):
         return []
     complete = (keys != "").all(axis=1)
     repeated = keys.duplicated(keep=False) & complete

@@ -33,6 +33,7 @@ from kaplan import tiers as tier_rules
 from kaplan.glossary import Lang, label
 from kaplan.params import Params
 from kaplan.roles import role_coverage
+from kaplan.schema import OPEN_STAGES
 from kaplan.scorecard import lead_probabilities
 from kaplan.tables import Tables
 
@@ -107,6 +108,24 @@ def build(tables: Tables, params: Params, month: str, as_of: pd.Timestamp) -> Pi
     tier = open_leads["customer_id"].map(customers.set_index("customer_id")["tier"])
     open_leads = open_leads.assign(tier=tier.fillna("potential").astype("str")).reset_index(drop=True)
     return Pipeline(month, as_of, scored.reset_index(drop=True), customers, open_leads)
+
+
+def scorecard_by_stage(open_leads: pd.DataFrame) -> pd.DataFrame:
+    """Per open stage: leads, units, the stage probability, the mean entry barrier, the mean adjusted
+    probability and the weighted units, so the scorecard's effect on each stage reads at a glance."""
+    stage = pd.Categorical(open_leads["stage"], categories=OPEN_STAGES)
+    grouped = open_leads.groupby(stage, observed=False)
+    out = pd.DataFrame(
+        {
+            "leads": grouped.size().astype("int64"),
+            "units": grouped["units"].sum().astype("int64"),
+            "stage_probability": grouped["stage_probability"].first().astype("float64"),
+            "barrier": grouped["barrier"].mean().astype("float64"),
+            "probability": grouped["probability"].mean().astype("float64"),
+            "weighted_units": grouped["weighted_units"].sum().astype("float64"),
+        }
+    )
+    return out.rename_axis("stage").reset_index().astype({"stage": "str"})
 
 
 def month_to_date(facts: pd.DataFrame, month: str, as_of: pd.Timestamp, keys: list[str]) -> pd.Series:

@@ -260,3 +260,15 @@ def test_coverage_totals_sum_the_regions_gaps(tables: Tables, facts: pd.DataFram
     assert totals.loc["all_lines", "gap"] == 23
     assert totals.loc["all_lines", "coverage"] == pytest.approx(13.4 / 23)
     assert list(got.columns) == [*coverage.columns, "row_kind"]
+
+
+def test_scorecard_by_stage(tables: Tables) -> None:
+    from kaplan.pipeline import scorecard_by_stage
+
+    view = build(tables, Params(), MONTH, AS_OF)
+    got = scorecard_by_stage(view.open).set_index("stage")
+    assert got.index.tolist() == ["discover", "contact", "analyse", "position", "commit", "tender"]
+    assert got["leads"].tolist() == [0, 0, 1, 1, 1, 1]
+    assert got.loc["analyse", ["stage_probability", "barrier", "probability"]].tolist() == [0.25, -1.0, 0.375]
+    assert got.loc["tender", "weighted_units"] == pytest.approx(3.4)
+    assert got["weighted_units"].sum() == pytest.approx(view.open["weighted_units"].sum())

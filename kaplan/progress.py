@@ -524,6 +524,14 @@ def _escaped(values: pd.Series) -> list[str]:
     return [html.escape(str(v)) for v in values]
 
 
+def signed_percent(value: float) -> str:
+    """``+12.3%`` / ``-4.0%`` with one decimal, ``+0.0%`` for what rounds to zero, blank for NaN."""
+    if pd.isna(value):
+        return ""
+    rounded = round(float(value), 3) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{rounded:+.1%}"
+
+
 def yoy_figure(board_frame: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
     """Per region, all lines: units this year to date (Jan 1 .. as_of) against the same period last year."""
     rows = region_rows(board_frame)
@@ -531,7 +539,7 @@ def yoy_figure(board_frame: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
     this_year = totals["sales_to_prev_month"] + totals["mtd"]
     regions = _escaped(totals.index.to_series())
     growth = _ratio(this_year, totals["last_year_same_period"]) - 1.0
-    growth_text = [f"{g:+.1%}" if pd.notna(g) else "" for g in growth]
+    growth_text = [signed_percent(g) for g in growth]
     fig = go.Figure(
         [
             go.Bar(name=label("ytd", lang), x=regions, y=this_year.tolist(), text=growth_text,
@@ -575,10 +583,10 @@ def time_vs_completion_figure(board_frame: pd.DataFrame, lang: Lang = "zh",
         fig.add_scatter(x=[None], y=[None], mode="markers", name=html.escape(label(status, lang)),
                         marker={"color": colors[status], "symbol": "square", "size": 12})
     if len(rows):
-        fig.add_hline(
-            y=float(rows["time_progress"].iloc[0]), line_dash="dash", line_color="#424242",
-            annotation_text=html.escape(label("time_progress", lang)), annotation_position="top left",
-        )
+        day_progress = float(rows["time_progress"].iloc[0])
+        fig.add_hline(y=day_progress, line_dash="dash", line_color="#424242")
+        fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": "#424242", "dash": "dash"},
+                        name=f"{html.escape(label('time_progress', lang))} {day_progress:.0%}")
     fig.update_layout(
         title=label("time_vs_completion", lang), yaxis_tickformat=".0%",
         yaxis_title=label("month_progress", lang), legend_title_text=label("status", lang),

@@ -421,9 +421,16 @@ def test_yoy_figure_numbers_and_escaping() -> None:
     assert list(this_year.x) == ["华北大区", "华东大区"]
     assert list(this_year.y) == [13 + 3, 5]  # to May + June, all lines
     assert list(last_year.y) == [6, 0]
+    assert list(this_year.text) == ["+166.7%", ""]  # 16/6 - 1; no sales last year: blank
     assert fig.layout.title.text == "This year to date vs same period last year"
     text = json.dumps(progress.yoy_figure(_hostile_board()).to_plotly_json(), ensure_ascii=False)
     assert "<b>" not in text and "&lt;b&gt;东&lt;/b&gt;" in text
+
+
+def test_signed_percent() -> None:
+    assert [progress.signed_percent(v) for v in (0.1234, -0.04, -0.0001, 0.0, NAN)] == [
+        "+12.3%", "-4.0%", "+0.0%", "+0.0%", ""
+    ]
 
 
 def test_time_vs_completion_figure_colours_and_time_line() -> None:
@@ -437,7 +444,7 @@ def test_time_vs_completion_figure_colours_and_time_line() -> None:
     assert list(bars.marker.color)[:2] == [colors["behind"]] * 2
     assert list(bars.marker.color)[4] == colors["on_track"]
     assert list(bars.text) == ["38%", "0%", "", "", "50%", ""]  # no plan: no bar and no 0%
-    assert [d.name for d in fig.data[1:]] == ["Ahead", "On track", "Behind"]
+    assert [d.name for d in fig.data[1:]] == ["Ahead", "On track", "Behind", "Time progress 50%"]
     assert fig.layout.shapes[0].y0 == DAY_PROGRESS
     text = json.dumps(progress.time_vs_completion_figure(_hostile_board()).to_plotly_json(), ensure_ascii=False)
     assert "<b>" not in text

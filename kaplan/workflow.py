@@ -17,7 +17,8 @@ Rules (anything else is refused with a :class:`~kaplan.errors.KaplanError` and c
 - ``reviewed`` only directly after ``compiled``; ``approved`` only directly after ``reviewed``;
 - nothing is recorded after ``approved``.
 
-Compilation is due by day ``params.kpi.compile_deadline_day`` (default 2) of the next month; a
+Compilation is due by day ``params.kpi.compile_deadline_day`` (default 2) of the next month, by
+the calendar date where it is recorded (times are stored in local time with their UTC offset); a
 later one is recorded with a note saying how many days late it was.
 
 The file is rewritten atomically (a temporary file in the same folder, fsynced, then
@@ -33,7 +34,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -131,9 +132,10 @@ def next_event(approvals: Approvals, stage: str, by: str, at: datetime, deadline
     required = {"reviewed": "compiled", "approved": "reviewed"}.get(stage)
     if required and state != required:
         found = state or "nothing recorded yet"
+        following = STEPS[STEPS.index(state) + 1] if state else STEPS[0]
         raise KaplanError(
             f"cannot record {stage} for {month}: it must be {required} first (state: {found}); "
-            f"run kaplan approve --month {month} --stage {required} --by NAME"
+            f"next step: kaplan approve --month {month} --stage {following} --by NAME"
         )
     notes = []
     if stage == "compiled":
@@ -177,9 +179,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 def record(month: str, stage: str, by: str, directory: Path | None = None, at: datetime | None = None,
            deadline_day: int = 2) -> Approvals:  # fmt: skip
-    """Record ``stage`` of ``month`` by ``by`` (at ``at``, default now, UTC); the new state."""
+    """Record ``stage`` of ``month`` by ``by`` (at ``at``, default now in local time); the new state."""
     directory = Path(directory) if directory else approvals_dir()
-    when = at or datetime.now(UTC)
+    when = at or datetime.now().astimezone()
     with locked(directory, check_month(month)):
         current = load_approvals(month, directory)
         event = next_event(current, stage, by, when, deadline_day)

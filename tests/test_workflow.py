@@ -7,7 +7,7 @@ import itertools
 import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -128,7 +128,15 @@ def test_cli_approve(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert cli.main([*args, "--stage", "reviewed"]) == 0
     assert "reviewed by 李总监" in capsys.readouterr().out
     assert load_approvals(MONTH, tmp_path).state == "reviewed"
-    assert datetime.fromisoformat(load_approvals(MONTH, tmp_path).events[-1].at).tzinfo == UTC
+    assert datetime.fromisoformat(load_approvals(MONTH, tmp_path).events[-1].at).tzinfo is not None
+
+
+def test_refusal_names_the_next_allowed_step(tmp_path: Path) -> None:
+    with pytest.raises(KaplanError, match="next step: kaplan approve --month 2026-06 --stage compiled"):
+        record(MONTH, "approved", "x", tmp_path, at("2026-07-01"))
+    record(MONTH, "compiled", "x", tmp_path, at("2026-07-01"))
+    with pytest.raises(KaplanError, match="next step: kaplan approve --month 2026-06 --stage reviewed"):
+        record(MONTH, "approved", "x", tmp_path, at("2026-07-01"))
 
 
 @settings(max_examples=40, deadline=None)

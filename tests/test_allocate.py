@@ -75,6 +75,7 @@ weights_lists = st.lists(
 ).filter(lambda ws: sum(ws) > 0)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=100_000), weights_lists)
 def test_apportion_sums_exactly_and_stays_within_floor_and_ceil(
     total: int, weights: list[float]
@@ -88,6 +89,7 @@ def test_apportion_sums_exactly_and_stays_within_floor_and_ceil(
     assert (out[np.asarray(weights) == 0] == 0).all()
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=10_000), weights_lists, st.randoms())
 def test_apportion_is_invariant_to_order_for_distinct_fractions(
     total: int, weights: list[float], rnd: random.Random
@@ -134,7 +136,7 @@ def test_apportion_groups_errors_name_the_group() -> None:
         apportion_groups(pd.Series({"a": 1}), pd.Series([1.0]), pd.Series(["z"]))
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 4), st.floats(0.01, 100)), min_size=1, max_size=60),
     st.lists(st.integers(0, 500), min_size=5, max_size=5),

@@ -132,7 +132,7 @@ rows = st.lists(
 )
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(rows, st.randoms())
 def test_hash_depends_on_content_not_order(table: list[tuple[str, str, int]], rnd: random.Random) -> None:
     frame = pd.DataFrame(table, columns=["dealer_id", "line", "units"]).assign(year=2026)

@@ -119,7 +119,7 @@ def history(draw: st.DrawFn) -> Tables:
 weight_sets = st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0.01, 1))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history(), weight_sets)
 def test_backtest_composites_equal_the_month_split(data: Tables, weights: tuple[float, float, float]) -> None:
     bd = backtest_data(data, "2026-01")

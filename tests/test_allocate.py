@@ -328,3 +328,15 @@ def test_unknown_level_and_bad_month(month_data: Tables) -> None:
         components(month_data, "2026-04", "region")
     with pytest.raises(AllocationError, match="YYYY-MM"):
         components(month_data, "April", "province")
+
+
+def test_line_units_equals_grouping_the_sales_facts(small_tables: Tables) -> None:
+    from kaplan.allocate import line_units
+    from kaplan.facts import sales_facts
+
+    sales = small_tables.sales
+    got = line_units(small_tables, sales, {"dealer_id": sales["dealer_id"], "year": sales["date"].dt.year})
+    facts = sales_facts(small_tables)
+    expected = facts.groupby(["dealer_id", "year", "line"])["units"].sum()
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False, check_index_type=False)
+    assert got.sum() == sales["units"].sum()

@@ -137,3 +137,21 @@ def test_locked_sums_to_annual_and_rolling_to_gap(units: list[int], annual: int,
     assert int(work["rolling_plan"].sum()) == max(0, annual - ytd)
     assert int(work["actual"].sum()) == ytd
     assert (plan["locked_plan"] >= 0).all() and (plan["rolling_plan"].dropna() >= 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(2023, 2025), st.integers(1, 12), st.sampled_from(["PC", "PW", "PV"]),
+                       st.integers(1, 99)), max_size=30),
+    st.dictionaries(st.integers(1, 4), st.floats(-0.9, 3)),
+    st.dictionaries(st.integers(1, 12), st.floats(-0.9, 3)),
+)  # fmt: skip
+def test_shares_are_distributions(rows: list[tuple[int, int, str, int]], adj_q: dict, adj_m: dict) -> None:
+    data = _data([(f"{y}-{m:02d}-15", p, u) for y, m, p, u in rows])
+    out = seasonal_shares(data, 2026, params_from_mapping({"quarter_adjustments": adj_q, "month_adjustments": adj_m}))
+    assert out.groupby("line")["seasonal_share"].sum().to_numpy() == pytest.approx(np.ones(3))
+    firsts = out[out["month"] % 3 == 1]
+    assert firsts.groupby("line")["q_share"].sum().to_numpy() == pytest.approx(np.ones(3))
+    within = out.groupby(["line", "quarter"])["m_share"].sum()
+    assert within.to_numpy() == pytest.approx(np.ones(12))
+    assert (out["seasonal_share"] >= 0).all()

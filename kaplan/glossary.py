@@ -333,6 +333,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "done": ("已完成", "Done"),
     "gap_units": ("距时间进度缺口（台）", "Gap to time progress (units)"),
     "months_trailing": ("连续落后月数", "Months trailing in a row"),
+    "late_days": ("逾期天数", "Days late"),
+    "late_or_missing": ("逾期或未提交的考核项", "Late or missing submissions"),
     "note_unreviewed": (
         "{n} 条已提交的考核项缺少评审分，按 0 分计",
         "{n} submitted items lack a reviewer score: counted as 0",

@@ -154,6 +154,17 @@ def unreviewed(submissions: pd.DataFrame, month: str) -> pd.DataFrame:
     return rows[blank & rows["submitted"].notna()][["staff_id", "item", "due", "submitted"]]
 
 
+def late_or_missing(submissions: pd.DataFrame, month: str, kpi: Kpi) -> pd.DataFrame:
+    """Rows of the month submitted after the grace or not at all: staff_id, item, due, submitted, late_days.
+
+    ``late_days`` is blank for a missing submission; rows are ordered by staff_id, then due date.
+    """
+    rows = row_scores(submissions, month, kpi)
+    flagged = rows[rows["submitted"].isna() | (rows["late_days"] > 0)]
+    out = flagged[["staff_id", "item", "due", "submitted", "late_days"]]
+    return out.sort_values(["staff_id", "due", "item"], kind="stable").reset_index(drop=True)
+
+
 def missing(submissions: pd.DataFrame, month: str) -> pd.DataFrame:
     """Rows of the month with no submission date (scored 0)."""
     rows = month_rows(submissions, month)

@@ -202,3 +202,16 @@ def test_kpi_figure_stacks_weighted_items_to_the_score() -> None:
                                                   "Key-account tracking", "Monthly summary"]  # fmt: skip
     assert sum(trace.y[0] for trace in fig.data) == pytest.approx(70.0)
     assert fig.data[0].x[0] == "name S1 (Regional manager)"
+
+
+def test_late_or_missing_lists_rows_beyond_the_grace() -> None:
+    rows = [
+        submission("S1", "deal_stats", "2026-06-30", "2026-07-02"),  # 2 days late
+        submission("S1", "monthly_summary", "2026-06-30", None),  # missing
+        submission("S1", "target_split", "2026-06-05", "2026-06-06"),  # 1 day: inside a 1-day grace
+        submission("S1", "lead_reports", "2026-06-10", "2026-06-01"),  # early
+    ]
+    t = tables(rows)
+    out = kpi.late_or_missing(t.kpi_submissions, MONTH, Kpi(grace_days=1))
+    assert out["item"].tolist() == ["deal_stats", "monthly_summary"]
+    assert out["late_days"].iloc[0] == 1.0 and pd.isna(out["late_days"].iloc[1])

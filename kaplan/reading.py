@@ -392,6 +392,16 @@ def _read_book(name: str, path: Path, book: object) -> RawTable:
     width = len(headers)
     body = [list(row[:width]) + [""] * (width - len(row)) for row in rows[header_at + 1 :]]
     frame = _text_frame(body, header_at + 2, width)
+    beyond = next((i for i, row in enumerate(rows[header_at + 1 :]) if any(row[width:])), None)
+    if beyond is not None:
+        notes.append(
+            Problem(
+                name,
+                header_at + 2 + beyond,
+                column_letters(width + 1),
+                "values right of the last headed column were ignored: give them a header or delete them",
+            )
+        )
     problems = [*_merge_problems(name, scan, headers, title)]
     formulas: tuple[tuple[int, int], ...] = ()
     if scan.has_formulas:

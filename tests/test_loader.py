@@ -145,3 +145,10 @@ def test_locked_targets_are_verified_on_cache_miss_and_hit(tmp_path: Path) -> No
         kaplan.load(folder, locks=locks)
     with pytest.raises(LockError):
         kaplan.load(folder, locks=locks)  # now from the cache
+
+
+def test_the_small_sample_loads_the_same_from_csv_and_parquet(small_dir: Path, tmp_path: Path) -> None:
+    from kaplan.sample import write_sample
+
+    folder = write_sample(tmp_path / "parquet", scale="small", seed=7, fmt="parquet")
+    _assert_same(load_tables(small_dir), load_tables(folder))

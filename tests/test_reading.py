@@ -58,17 +58,19 @@ def test_bom_csv_is_accepted(tmp_path: Path) -> None:
     assert tables.warnings == ()
 
 
-def test_gbk_csv_names_the_file_and_the_fix(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("header", "line"), [("dealer_id", 2), ("经销商", 1)])
+def test_gbk_csv_names_the_file_the_line_and_the_fix(tmp_path: Path, header: str, line: int) -> None:
     folder = clean_copy(tmp_path)
     path = folder / "org.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    text = path.read_text(encoding="utf-8").replace("dealer_id,", f"{header},", 1)
+    path.write_bytes(text.encode("gbk"))
     with pytest.raises(InputError) as caught:
         load_tables(folder)
     lines = str(caught.value).splitlines()
     assert f"org (file {path}):" in lines
     assert (
-        "  - org: the file is not UTF-8 text (first bad byte on line 2; Excel's default on Chinese Windows is "
-        "GBK): save it as 'CSV UTF-8' and run again"
+        f"  - org: the file is not UTF-8 text (first bad byte on line {line}; Excel's default on Chinese "
+        "Windows is GBK): save it as 'CSV UTF-8' and run again"
     ) in lines
 
 
@@ -167,6 +169,19 @@ def test_xlsx_first_visible_sheet_when_none_is_named(tmp_path: Path) -> None:
     tables = load_tables(folder)
     assert tables.products["product_id"].tolist() == ["P1", "P2"]
     assert "products: hidden sheet(s) old skipped; read sheet Sheet1" in tables.warnings
+
+
+def test_xlsx_values_right_of_the_header_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    book = openpyxl.load_workbook(path)
+    book["org"]["F3"] = "stray"
+    book.save(path)
+    tables = load_tables(folder)
+    assert list(tables.org.columns) == ["dealer_id", "dealer_name", "province", "region"]
+    assert (
+        "org, row 3, E: values right of the last headed column were ignored: give them a header or delete them"
+    ) in tables.warnings
 
 
 def test_xlsx_wrong_declared_dimension_still_reads_every_row(tmp_path: Path) -> None:

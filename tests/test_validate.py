@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from inputcases import clean_copy, edit, problem_lines
 
+from kaplan.cli import main
 from kaplan.errors import InputError, Problem
 from kaplan.loader import load_tables
 from kaplan.reading import RawTable
@@ -170,11 +171,18 @@ CASES: dict[str, tuple[Edit, str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_each_defect_is_named_by_table_row_and_column(case: str, tmp_path: Path) -> None:
+def test_each_defect_is_named_by_table_row_and_column(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     apply, expected = CASES[case]
     folder = clean_copy(tmp_path)
     apply(folder)
-    assert expected in _problems(folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert main(["check", "--data", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert expected in problem_lines(err)
+    assert "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
 def test_every_problem_of_every_table_comes_in_one_error(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ with ``A`` the annual target and ``q_share`` the seasonal quarter shares of
 ``monthly_targets`` (the issued dealer targets: ``month`` "YYYY-MM", ``dealer_id``, ``line``,
 ``target``) are given instead, a quarter's target is the sum of its issued months (a quarter with
 none issued has target 0). ``actual`` = units sold in the quarter. A unit's numbers are the sums
-over its dealers (staff: the dealers of :func:`kaplan.facts.staff_scope`) and, unless ``by_line``,
-over lines::
+over its dealers (staff: the dealers of :func:`kaplan.facts.staff_scope`; every staff member is
+listed, one with no dealer in scope with zeros) and, unless ``by_line``, over lines::
 
     attainment = actual / target          blank (NaN) when target = 0
 
@@ -97,6 +97,17 @@ def _units_of(data: Tables, level: str, dealers: pd.DataFrame) -> pd.DataFrame:
     return scope.merge(people, on="staff_id").merge(dealers, on="dealer_id")
 
 
+def _every_person(data: Tables, out: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Staff rows for every staff member (one without dealers in scope: target and actual 0)."""
+    people = data.staff[list(LEVEL_COLUMNS["staff"])]
+    extra = [k for k in keys if k not in people.columns]
+    values = {"line": list(LINES), "quarter": list(QUARTERS)}
+    grid = pd.MultiIndex.from_product([values[k] for k in extra], names=extra).to_frame(index=False)
+    full = people.merge(grid, how="cross").merge(out, on=keys, how="left")
+    full = full.fillna({"target": 0, "actual": 0}).astype({"target": "int64", "actual": "int64"})
+    return full.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
 def quarterly_attainment(
     data: Tables,
     year: int,
@@ -122,6 +133,8 @@ def quarterly_attainment(
     rows = _units_of(data, level, _dealer_quarters(data, year, targets))
     keys = [*LEVEL_COLUMNS[level], *(["line"] if by_line else []), "quarter"]
     out = rows.groupby(keys, as_index=False, sort=True)[["target", "actual"]].sum()
+    if level == "staff":
+        out = _every_person(data, out, keys)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["attainment"] = np.where(out["target"] > 0, out["actual"] / out["target"], np.nan)
     out.insert(0, "year", int(year))

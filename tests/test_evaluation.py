@@ -84,6 +84,18 @@ def test_region_province_and_staff(data: Tables) -> None:
     assert tuple(_row(staff, staff_id="S1", quarter=1)[["target", "actual"]]) == (4, 5)  # all of R1
     assert tuple(_row(staff, staff_id="S2", quarter=1)[["target", "actual"]]) == (2, 1)  # P2
     assert tuple(_row(staff, staff_id="S3", quarter=2)[["target", "actual"]]) == (4, 0)  # D1
+    assert len(staff) == 12
+
+
+def test_staff_without_dealers_in_scope_is_listed_with_zeros() -> None:
+    staff = pd.concat([STAFF, pd.DataFrame({"staff_id": ["S4"], "name": ["新人"], "role": ["dealer_specialist"],
+                                            "region": ["R2"], "province": [None], "dealer_id": [None]})],
+                      ignore_index=True)  # fmt: skip
+    data = Tables.from_frames(org=ORG, staff=staff, products=PRODUCTS, sales=SALES, annual_targets=TARGETS)
+    out = quarterly_attainment(data, 2026, level="staff", params=PARAMS, by_line=True)
+    new = out[out["staff_id"] == "S4"]
+    assert len(new) == 12 and (new["target"] == 0).all() and new["attainment"].isna().all()
+    assert len(out) == 4 * 3 * 4
 
 
 def test_by_line(data: Tables) -> None:

@@ -28,8 +28,9 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
 
 import numpy as np
@@ -39,6 +40,10 @@ import pyarrow.csv as pacsv
 from defusedxml import DefusedXmlException
 
 from kaplan.errors import Problem
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +80,6 @@ class RawTable:
     header_row: int = 1
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
-    formula_cells: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     @property
     def location(self) -> str:
@@ -353,71 +357,60 @@ def read_xlsx_text(name: str, path: Path) -> RawTable:
         book.close()
 
 
-def _pick_sheet(name: str, book: object) -> tuple[object | None, list[Problem]]:
-    sheets = list(book.worksheets)  # type: ignore[attr-defined]
+def _pick_sheet(name: str, book: Workbook) -> tuple[ReadOnlyWorksheet | None, list[Problem]]:
+    """The sheet named like the table (hidden or not), else the first visible sheet; with notes."""
+    sheets = list(book.worksheets)
     named = [ws for ws in sheets if ws.title.strip().lower() == name]
     if named:
-        sheet = named[0]
-        notes = []
-        if sheet.sheet_state != "visible":
-            notes.append(Problem(name, None, None, f"sheet {sheet.title} is hidden; it was read because of its name"))
-        return sheet, notes
+        hidden = named[0].sheet_state != "visible"
+        note = Problem(name, None, None, f"sheet {named[0].title} is hidden; it was read because of its name")
+        return named[0], [note] if hidden else []
     visible = [ws for ws in sheets if ws.sheet_state == "visible"]
     if not visible:
         return None, []
     skipped = [ws.title for ws in sheets[: sheets.index(visible[0])]]
-    notes = (
-        [Problem(name, None, None, f"hidden sheet(s) {', '.join(skipped)} skipped; read sheet {visible[0].title}")]
-        if skipped
-        else []
-    )
-    return visible[0], notes
+    note = Problem(name, None, None, f"hidden sheet(s) {', '.join(skipped)} skipped; read sheet {visible[0].title}")
+    return visible[0], [note] if skipped else []
 
 
-def _read_book(name: str, path: Path, book: object) -> RawTable:
+def _read_book(name: str, path: Path, book: Workbook) -> RawTable:
     sheet, notes = _pick_sheet(name, book)
     if sheet is None:
         return _unreadable(name, path, "the workbook has no visible sheet: unhide the sheet with the table")
     with zipfile.ZipFile(path) as archive:
-        scan = scan_sheet(archive, sheet._worksheet_path)  # type: ignore[attr-defined]
+        scan = scan_sheet(archive, sheet._worksheet_path)  # openpyxl keeps the sheet's part name here
     if isinstance(scan, str):
-        return _unreadable(name, path, scan, sheet=sheet.title)  # type: ignore[attr-defined]
-    sheet.reset_dimensions()  # type: ignore[attr-defined]
-    rows = [tuple(_cell_text(v) for v in row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
-    header_at = next((i for i, row in enumerate(rows) if any(rows[i])), None)
-    title = sheet.title  # type: ignore[attr-defined]
+        return _unreadable(name, path, scan, sheet=sheet.title)
+    rows = sheet_rows(sheet)
+    header_at = next((i for i, row in enumerate(rows) if any(row)), None)
     if header_at is None:
-        return RawTable(name, path, _text_frame([], 2), sheet=title, warnings=tuple(notes))
+        return RawTable(name, path, _text_frame([], 2), sheet=sheet.title, warnings=tuple(notes))
     headers = _trimmed(rows[header_at])
-    width = len(headers)
-    body = [list(row[:width]) + [""] * (width - len(row)) for row in rows[header_at + 1 :]]
-    frame = _text_frame(body, header_at + 2, width)
-    beyond = next((i for i, row in enumerate(rows[header_at + 1 :]) if any(row[width:])), None)
-    if beyond is not None:
-        notes.append(
-            Problem(
-                name,
-                header_at + 2 + beyond,
-                column_letters(width + 1),
-                "values right of the last headed column were ignored: give them a header or delete them",
-            )
-        )
-    problems = [*_merge_problems(name, scan, headers, title)]
-    formulas: tuple[tuple[int, int], ...] = ()
+    body = rows[header_at + 1 :]
+    frame = _text_frame([_fitted(row, len(headers)) for row in body], header_at + 2, len(headers))
+    problems = _merge_problems(name, scan, headers)
     if scan.has_formulas:
-        formulas = _formula_cells(path, title)
-        problems.extend(_formula_problems(name, frame, headers, formulas, title))
+        problems += _formula_problems(name, frame, headers, _formula_cells(path, sheet.title))
     return RawTable(
         name,
         path,
         frame,
         headers=headers,
-        sheet=title,
+        sheet=sheet.title,
         header_row=header_at + 1,
         problems=tuple(problems),
-        warnings=tuple(notes),
-        formula_cells=formulas,
+        warnings=tuple(notes + _stray_values(name, body, len(headers), header_at + 2)),
     )
+
+
+def sheet_rows(sheet: ReadOnlyWorksheet) -> list[tuple[str, ...]]:
+    """Every row of the sheet from row 1 as text, blank rows included, ignoring its declared size."""
+    sheet.reset_dimensions()
+    return [tuple(_cell_text(value) for value in row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _fitted(row: tuple[str, ...], width: int) -> list[str]:
+    return list(row[:width]) + [""] * (width - len(row))
 
 
 def _trimmed(header: tuple[str, ...]) -> tuple[str, ...]:
@@ -425,6 +418,14 @@ def _trimmed(header: tuple[str, ...]) -> tuple[str, ...]:
     while end and not header[end - 1].strip():
         end -= 1
     return tuple(header[:end])
+
+
+def _stray_values(name: str, body: list[tuple[str, ...]], width: int, first_row: int) -> list[Problem]:
+    at = next((i for i, row in enumerate(body) if any(row[width:])), None)
+    if at is None:
+        return []
+    message = "values right of the last headed column were ignored: give them a header or delete them"
+    return [Problem(name, first_row + at, column_letters(width + 1), message)]
 
 
 def _cell_text(value: object) -> str:
@@ -443,7 +444,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _merge_problems(name: str, scan: SheetScan, headers: tuple[str, ...], sheet: str) -> list[Problem]:
+def _merge_problems(name: str, scan: SheetScan, headers: tuple[str, ...]) -> list[Problem]:
     return [
         Problem(
             name,
@@ -456,38 +457,32 @@ def _merge_problems(name: str, scan: SheetScan, headers: tuple[str, ...], sheet:
     ]
 
 
-def _formula_cells(path: Path, sheet: str) -> tuple[tuple[int, int], ...]:
-    """(row, column) of every formula cell of ``sheet``, both 1-based."""
+def _formula_cells(path: Path, sheet: str) -> list[tuple[int, int]]:
+    """(row, column) of every formula cell of ``sheet``, both 1-based (a second, formula-only pass)."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         ws = book[sheet]
         ws.reset_dimensions()
-        return tuple(
-            (cell.row, cell.column) for row in ws.iter_rows() for cell in row if getattr(cell, "data_type", None) == "f"
-        )
+        return [(c.row, c.column) for row in ws.iter_rows() for c in row if getattr(c, "data_type", None) == "f"]
     finally:
         book.close()
 
 
 def _formula_problems(
-    name: str, frame: pd.DataFrame, headers: tuple[str, ...], cells: tuple[tuple[int, int], ...], sheet: str
+    name: str, frame: pd.DataFrame, headers: tuple[str, ...], cells: list[tuple[int, int]]
 ) -> list[Problem]:
-    problems = []
-    for row, col in cells:
-        if col > len(headers) or row not in frame.index or frame.at[row, col - 1] != "":
-            continue
-        problems.append(
-            Problem(
-                name,
-                row,
-                headers[col - 1],
-                f"expected a value, found a formula without a saved value in {column_letters(col)}{row}: "
-                "paste values (Paste Special > Values) or open and save the file in Excel",
-            )
-        )
-    return problems
+    """Formula cells inside the table whose saved value is missing (they would read as blank)."""
+    message = (
+        "expected a value, found a formula without a saved value in {ref}: "
+        "paste values (Paste Special > Values) or open and save the file in Excel"
+    )
+    return [
+        Problem(name, row, headers[col - 1], message.format(ref=f"{column_letters(col)}{row}"))
+        for row, col in cells
+        if col <= len(headers) and row in frame.index and frame.at[row, col - 1] == ""
+    ]
 
 
 # --- parquet ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -245,8 +246,29 @@ def cache_root() -> Path:
     return Path.home() / ".cache" / "kaplan"
 
 
+GENERATOR_FILES = ("sample.py", "sample_world.py", "sample_leads.py", "reference.py", "schema.py")
+ABANDONED_AFTER_S = 3600
+
+
+def generator_fingerprint() -> str:
+    """Short hash of the generator's source, so a changed generator never reuses an old demo set."""
+    digest = hashlib.sha256()
+    for name in GENERATOR_FILES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def demo_folder_name() -> str:
-    return f"sample-{__version__}-{DEMO['scale']}-seed{DEMO['seed']}-until{DEMO['until'].isoformat()}"
+    until = DEMO["until"].isoformat()
+    return f"sample-{__version__}-{DEMO['scale']}-seed{DEMO['seed']}-until{until}-g{generator_fingerprint()}"
+
+
+def sweep_abandoned(root: Path, prefix: str = ".sample-") -> None:
+    """Remove temporary demo folders left by killed runs (untouched for an hour)."""
+    cutoff = time.time() - ABANDONED_AFTER_S
+    for folder in root.glob(f"{prefix}*"):
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def demo_data_dir() -> Path:
@@ -254,15 +276,18 @@ def demo_data_dir() -> Path:
 
     It is written into a temporary sibling folder and renamed into place, so a killed run never
     leaves half a data set and two processes generating at once both end up with the same folder.
+    The folder name holds kaplan's version, the options and :func:`generator_fingerprint`.
     """
     root = cache_root()
     final = root / demo_folder_name()
     if final.is_dir():
         return final
     root.mkdir(parents=True, exist_ok=True)
+    sweep_abandoned(root)
     partial = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=root))
     try:
         write_sample(partial, scale=DEMO["scale"], seed=DEMO["seed"], until=DEMO["until"], fmt="csv")
+        partial.chmod(0o755)  # mkdtemp makes it private; the data set is not secret
         try:
             partial.rename(final)
         except OSError:

@@ -6,7 +6,7 @@ before the dealer opened (dealers opening after ``until`` have no leads). The de
 the owner is the dealer's specialist (else its province's regional manager), the line by the dealer's
 line mix, the customer from the dealer's province and the product as for orders
 (:mod:`kaplan.sample_world`: customer weight x line affinity, product popularity x industry fit).
-Class: ``tender`` for 75 % of tender buyers' leads and 15 % of the others, else ``one_time`` (20 %) or
+Class: ``tender`` for 75 % of tender buyers' leads and 15 % of the others, else ``one_time`` (25 %) or
 ``direct``. Age ``a`` = until - reported_on in days; a lead is closed (won 45 % / lost 55 %) with
 p = clip(a / 300, 0.05, 0.92); an open lead's stage index is clip(round(a / 60 + N(1.2, 1.3)), 0, 5),
 and a non-tender lead stops at ``commit``. Units: small 1-3 / medium 4-9 / tender 10-80 with

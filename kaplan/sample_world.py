@@ -135,7 +135,7 @@ def grouped_cumulative(groups: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """
     totals = np.bincount(groups, weights=weights)
     cum = np.cumsum(weights) - np.concatenate(([0.0], np.cumsum(totals)))[groups]
-    share = cum / totals[groups]
+    share = np.minimum(cum / totals[groups], 1.0)
     last = np.r_[groups[1:] != groups[:-1], True]
     share[last] = 1.0
     return groups + share

@@ -182,6 +182,9 @@ def test_parquet_keeps_the_types(tmp_path: Path, small: Tables) -> None:
     assert sales["units"].dtype == "int64"
     assert sales["order_id"].tolist() == small.sales["order_id"].tolist()
     assert (pd.to_datetime(sales["date"]) == small.sales["date"]).all()
+    loaded = kaplan.load(folder)
+    assert loaded.leads["budget"].isna().sum() == small.leads["budget"].isna().sum()
+    assert (loaded.kpi_submissions["submitted"].isna() == small.kpi_submissions["submitted"].isna()).all()
 
 
 def test_bad_options_name_the_fix(tmp_path: Path) -> None:
@@ -523,6 +526,7 @@ def test_demo_data_dir_generates_once_into_the_cache(tmp_path: Path, monkeypatch
     assert kaplan.__version__ in folder.name and "demo" in folder.name and "2026-06-20" in folder.name
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.csv" for n in TABLE_NAMES)
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary folder left
+    assert folder.stat().st_mode & 0o777 == 0o755
     stamp = (folder / "sales.csv").stat().st_mtime_ns
     assert demo_data_dir() == folder
     assert (folder / "sales.csv").stat().st_mtime_ns == stamp
@@ -556,6 +560,29 @@ def test_demo_data_dir_leaves_nothing_when_generation_fails(tmp_path: Path, monk
     with pytest.raises(KeyboardInterrupt):
         demo_data_dir()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_abandoned_temporary_folders_are_swept(tmp_path: Path) -> None:
+    import os
+    import time
+
+    old = tmp_path / ".sample-x.abc"
+    fresh = tmp_path / ".sample-x.def"
+    keep = tmp_path / "sample-0.1.0-demo"
+    for folder in (old, fresh, keep):
+        folder.mkdir()
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    os.utime(keep, (hours_ago, hours_ago))
+    sample.sweep_abandoned(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".sample-x.def", "sample-0.1.0-demo"]
+
+
+def test_demo_folder_name_changes_with_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = sample.demo_folder_name()
+    assert name.endswith(f"-g{sample.generator_fingerprint()}")
+    monkeypatch.setattr(sample, "GENERATOR_FILES", ("sample.py",))
+    assert sample.demo_folder_name() != name
 
 
 def test_cache_root_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,14 +72,51 @@ class Checked:
 def named_columns(spec: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
     """The raw cells under the contract's column names, with header problems and warnings.
 
-    A missing optional column is added blank; a duplicated header keeps its first column.
+    Headers are compared after NFKC and trimming. A missing optional column is added blank; of a
+    duplicated header the first column is used; unknown columns are dropped.
     """
     assert raw.frame is not None
     cleaned = [unicodedata.normalize("NFKC", h).strip() for h in raw.headers]
-    problems: list[Problem] = []
-    warnings = [
+    positions: dict[str, list[int]] = {}
+    for i, header in enumerate(cleaned):
+        positions.setdefault(_mangled_base(header, spec, cleaned), []).append(i)
+    out = {}
+    for column in spec.columns:
+        if column.name in positions:
+            out[column.name] = raw.frame[positions[column.name][0]].fillna("").astype("str")
+        elif column.optional_column:
+            out[column.name] = pd.Series("", index=raw.frame.index, dtype="str")
+    problems = _duplicate_headers(spec, positions, raw.header_row) + _missing_columns(spec, positions)
+    warnings = _header_cleanups(spec.name, raw, cleaned) + _unknown_columns(spec, positions)
+    return pd.DataFrame(out, index=raw.frame.index), problems, warnings
+
+
+def _duplicate_headers(spec: Table, positions: Mapping[str, list[int]], header_row: int) -> list[Problem]:
+    return [
         Problem(
             spec.name,
+            header_row,
+            header,
+            f"expected one column headed {header!r}, found {len(where)} "
+            f"(columns {' and '.join(column_letters(i + 1) for i in where)}): delete or rename the extra one",
+        )
+        for header, where in positions.items()
+        if len(where) > 1 and header in spec.column_names
+    ]
+
+
+def _missing_columns(spec: Table, positions: Mapping[str, list[int]]) -> list[Problem]:
+    return [
+        Problem(spec.name, None, c.name, f"expected a column headed {c.name!r}, found none: add it to the header row")
+        for c in spec.columns
+        if c.name not in positions and not c.optional_column
+    ]
+
+
+def _header_cleanups(table: str, raw: RawTable, cleaned: list[str]) -> list[Problem]:
+    return [
+        Problem(
+            table,
             raw.header_row,
             column_letters(i + 1),
             f"header {original!r} read as {new!r} (spaces or full-width characters removed)",
@@ -87,50 +124,14 @@ def named_columns(spec: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Proble
         for i, (original, new) in enumerate(zip(raw.headers, cleaned, strict=True))
         if original != new
     ]
-    positions: dict[str, list[int]] = {}
-    for i, header in enumerate(cleaned):
-        base = _mangled_base(header, spec, cleaned)
-        positions.setdefault(base, []).append(i)
-    for header, where in positions.items():
-        if len(where) > 1 and header in spec.column_names:
-            letters = " and ".join(column_letters(i + 1) for i in where)
-            problems.append(
-                Problem(
-                    spec.name,
-                    raw.header_row,
-                    header,
-                    f"expected one column headed {header!r}, found {len(where)} (columns {letters}): "
-                    "delete or rename the extra one",
-                )
-            )
-    out = {}
-    for column in spec.columns:
-        if column.name in positions:
-            out[column.name] = raw.frame[positions[column.name][0]].fillna("").astype("str")
-        elif column.optional_column:
-            out[column.name] = pd.Series("", index=raw.frame.index, dtype="str")
-        else:
-            problems.append(
-                Problem(
-                    spec.name,
-                    None,
-                    column.name,
-                    f"expected a column headed {column.name!r}, found none: add it to the header row",
-                )
-            )
+
+
+def _unknown_columns(spec: Table, positions: Mapping[str, list[int]]) -> list[Problem]:
     extra = [h for h in positions if h not in spec.column_names]
-    if extra:
-        warnings.append(
-            Problem(
-                spec.name,
-                None,
-                None,
-                f"column(s) {', '.join(map(repr, extra))} are not part of the {spec.name} table and were ignored",
-            )
-        )
-    rest = {f"extra:{i}": raw.frame[i] for h in extra for i in positions[h]}
-    frame = pd.DataFrame({**out, **rest}, index=raw.frame.index)
-    return frame, problems, warnings
+    if not extra:
+        return []
+    names = ", ".join(map(repr, extra))
+    return [Problem(spec.name, None, None, f"column(s) {names} are not part of the {spec.name} table and were ignored")]
 
 
 def _mangled_base(header: str, spec: Table, headers: list[str]) -> str:
@@ -148,28 +149,29 @@ def cleaned_cells(spec: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[
     """Cells without surrounding spaces, NFKC-normalised where the kind allows, blank rows dropped."""
     out = {}
     warnings = []
-    kinds = {c.name: c.kind for c in spec.columns}
-    for name, values in frame.items():
-        stripped = values.str.strip()
-        spaced = stripped != values
-        if kinds.get(str(name)) in _NORMALISED_KINDS:
-            wide = ~stripped.str.isascii()
-            if wide.any():
-                normal = stripped.where(~wide, stripped[wide].str.normalize("NFKC").str.strip())
-                warnings.extend(
-                    _cleanup_warning(
-                        spec.name, str(name), normal != stripped, "in full-width characters converted to ASCII"
-                    )
-                )
-                stripped = normal
-        warnings.extend(_cleanup_warning(spec.name, str(name), spaced, "with surrounding spaces trimmed"))
-        out[name] = stripped
+    for column in spec.columns:
+        if column.name not in frame:
+            continue
+        out[column.name], spaced, wide = _cleaned_column(frame[column.name], column.kind in _NORMALISED_KINDS)
+        warnings += _cleanup_warning(spec.name, column.name, wide, "in full-width characters converted to ASCII")
+        warnings += _cleanup_warning(spec.name, column.name, spaced, "with surrounding spaces trimmed")
     cleaned = pd.DataFrame(out, index=frame.index)
-    blank = (cleaned == "").all(axis=1) if len(cleaned.columns) else pd.Series(False, index=frame.index)
+    blank = (cleaned == "").all(axis=1) if out else pd.Series(False, index=frame.index)
     if blank.any():
         rows = _rows_text(blank)
         warnings.append(Problem(spec.name, None, None, f"{int(blank.sum())} blank row(s) dropped ({rows})"))
-    return cleaned.loc[~blank, [c for c in cleaned.columns if not str(c).startswith("extra:")]], warnings
+    return cleaned.loc[~blank], warnings
+
+
+def _cleaned_column(values: pd.Series, normalise: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(trimmed and, if asked, NFKC-normalised cells, cells that had spaces, cells NFKC changed)."""
+    stripped = values.str.strip()
+    spaced = stripped != values
+    wide = ~stripped.str.isascii() if normalise else pd.Series(False, index=values.index)
+    if not wide.any():
+        return stripped, spaced, wide
+    normal = stripped.where(~wide, stripped[wide].str.normalize("NFKC").str.strip())
+    return normal, spaced, normal != stripped
 
 
 def _cleanup_warning(table: str, column: str, mask: pd.Series, what: str) -> list[Problem]:

@@ -49,7 +49,9 @@ STREAMS = ("org", "staff", "customers", "intensity", "sales", "annual_targets", 
 __all__ = ["FORMATS", "SCALES", "Scale", "demo_data_dir", "sample_tables", "write_sample"]
 
 
-def _check(scale: str, until: date, fmt: str) -> None:
+def _check(scale: str, until: date, fmt: str, seed: int = 0) -> None:
+    if seed < 0:
+        raise KaplanError(f"--seed {seed} is negative: give a whole number 0 or above")
     if scale not in SCALES:
         raise KaplanError(f"unknown sample scale {scale!r}: use one of {', '.join(SCALES)}")
     if fmt not in FORMATS:
@@ -71,7 +73,7 @@ def _split_deadline_day() -> int:
 
 def sample_tables(scale: str = "demo", seed: int = 7, until: date = DEMO["until"]) -> Tables:
     """The ten synthetic tables for ``scale``, ``seed`` and last date ``until`` (typed, not validated)."""
-    _check(scale, until, "csv")
+    _check(scale, until, "csv", seed)
     size = SCALES[scale]
     rng = _streams(seed)
     end = np.datetime64(until.isoformat(), "D")
@@ -214,8 +216,10 @@ def write_sample(
     out: Path, scale: str = "demo", seed: int = 7, until: date = DEMO["until"], fmt: str = "csv"
 ) -> Path:
     """Generate the sample data set and write one file per table into ``out``; returns ``out``."""
-    _check(scale, until, fmt)
+    _check(scale, until, fmt, seed)
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise KaplanError(f"{out} is a file: give a folder to write the sample tables into")
     clash = other_format_files(out, fmt)
     if clash:
         raise KaplanError(

@@ -170,6 +170,14 @@ def test_whole_xlsx_data_set_loads(tmp_path: Path, small: Tables) -> None:
     assert (loaded.kpi_submissions["submitted"].isna() == small.kpi_submissions["submitted"].isna()).all()
 
 
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_same_seed_gives_equal_tables(seed: int) -> None:
+    first, second = sample_tables("small", seed=seed), sample_tables("small", seed=seed)
+    for name, frame in first:
+        pd.testing.assert_frame_equal(frame, second[name])
+
+
 def test_a_different_seed_gives_different_data(tmp_path: Path) -> None:
     a = digests(write_sample(tmp_path / "a", scale="small", seed=1))
     b = digests(write_sample(tmp_path / "b", scale="small", seed=2))
@@ -194,7 +202,12 @@ def test_bad_options_name_the_fix(tmp_path: Path) -> None:
         write_sample(tmp_path, scale="small", fmt="ods")
     with pytest.raises(KaplanError, match="2023-01-01"):
         write_sample(tmp_path, scale="small", until=date(2022, 12, 31))
+    with pytest.raises(KaplanError, match="0 or above"):
+        write_sample(tmp_path, scale="small", seed=-1)
     assert not any(tmp_path.iterdir())
+    (tmp_path / "taken").write_text("x", encoding="utf-8")
+    with pytest.raises(KaplanError, match="is a file"):
+        write_sample(tmp_path / "taken", scale="small")
 
 
 def test_refuses_a_folder_holding_another_format(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ Everything else is a :class:`~kaplan.errors.Problem` on the cell, with the row a
 
 from __future__ import annotations
 
+import itertools
 import logging
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -499,21 +500,26 @@ def problem_report(problems: Iterable[Problem], locations: Mapping[str, str]) ->
     lines = [
         f"{count} problem{'s' if count != 1 else ''} in the input data (fix them in the named file and run again):"
     ]
-    for table in dict.fromkeys(p.table for p in ordered):
-        mine = [p for p in ordered if p.table == table]
+    for table, group in itertools.groupby(ordered, key=lambda p: p.table):
         lines.append(f"{table} ({locations[table]}):" if table in locations else f"{table}:")
-        shown: dict[str | None, int] = {}
-        for problem in mine:
-            seen = shown.get(problem.column, 0)
-            shown[problem.column] = seen + 1
-            if problem.row is None or seen < LISTED_PER_COLUMN:
-                lines.append(f"  - {problem}")
-        lines.extend(
-            f"  ... and {n - LISTED_PER_COLUMN} more in column {column}"
-            for column, n in shown.items()
-            if n > LISTED_PER_COLUMN and column is not None
-        )
+        lines += _capped(list(group))
     return "\n".join(lines)
+
+
+def _capped(problems: list[Problem]) -> list[str]:
+    """Listing lines of one table's problems: table-wide ones all, cell ones up to the cap per column."""
+    lines = []
+    per_column: dict[str | None, int] = {}
+    for problem in problems:
+        seen = per_column[problem.column] = per_column.get(problem.column, 0) + 1
+        if problem.row is None or seen <= LISTED_PER_COLUMN:
+            lines.append(f"  - {problem}")
+    lines += [
+        f"  ... and {n - LISTED_PER_COLUMN} more in column {column}"
+        for column, n in per_column.items()
+        if n > LISTED_PER_COLUMN and column is not None
+    ]
+    return lines
 
 
 def input_error(problems: list[Problem], warnings: list[Problem], locations: Mapping[str, str]) -> InputError:

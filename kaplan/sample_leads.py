@@ -71,6 +71,53 @@ def _clip_days(values: np.ndarray, low: np.ndarray, high: np.ndarray | np.dateti
     return np.minimum(np.maximum(values, low), high)
 
 
+def reported_dates(rng: np.random.Generator, opened: np.ndarray, until: np.datetime64) -> np.ndarray:
+    """45 % in the last 180 days, the rest uniform since START; never before the dealer opened."""
+    n = len(opened)
+    span = int((until - START).astype(int)) + 1
+    recent = rng.random(n) < 0.45
+    offset = np.where(recent, span - 1 - rng.integers(0, min(180, span), n), rng.integers(0, span, n))
+    return _clip_days(START + offset, opened, until)
+
+
+def classes_and_stages(rng: np.random.Generator, tender_buyer: np.ndarray, age: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(lead_class, stage, source) per lead, every code present (module docstring)."""
+    n = len(age)
+    lead_class = np.where(rng.random(n) < np.where(tender_buyer, 0.75, 0.15), "tender",
+                          np.where(rng.random(n) < 0.25, "one_time", "direct")).astype(object)  # fmt: skip
+    closed = rng.random(n) < np.clip(age / 300, 0.05, 0.92)
+    won = rng.random(n) < 0.45
+    open_idx = np.clip(np.rint(age / 60 + rng.normal(1.2, 1.3, n)), 0, 5).astype(np.int64)
+    open_idx = np.where(lead_class == "tender", open_idx, np.minimum(open_idx, OPEN_STAGES.index("commit")))
+    stage = np.where(closed, np.where(won, "won", "lost"), np.array(OPEN_STAGES, dtype=object)[open_idx])
+    source = np.array(SOURCES, dtype=object)[rng.choice(len(SOURCES), n, p=SOURCE_P)]
+    stage, lead_class, source = _cover_codes(stage.astype(object), lead_class, source)
+    return lead_class, stage, source
+
+
+def budgets(rng: np.random.Generator, units: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """units x list price x U(0.9, 1.1), rounded to 1,000 CNY; blank (NaN) for 12 %."""
+    budget = np.round(units * price * rng.uniform(0.9, 1.1, len(units)), -3)
+    budget[rng.random(len(units)) < 0.12] = np.nan
+    return budget
+
+
+def tracking_dates(
+    rng: np.random.Generator, reported: np.ndarray, closed: np.ndarray, until: np.datetime64
+) -> tuple[np.ndarray, np.ndarray]:
+    """(last_tracked, expected_close) per lead (module docstring)."""
+    n = len(reported)
+    close_day = _clip_days(reported + rng.integers(20, 201, n), reported, until)
+    fresh = rng.random(n) < 0.70
+    tracked_open = np.where(fresh, until - rng.integers(0, 7, n), until - rng.integers(8, 121, n))
+    last_tracked = np.where(closed, close_day, _clip_days(tracked_open, reported, until))
+    overdue = rng.random(n) < 0.12
+    ahead = until + 1 + np.rint(rng.gamma(2.0, 40.0, n)).astype(np.int64)
+    open_close = np.where(overdue, np.maximum(until - rng.integers(1, 61, n), reported), ahead)
+    expected_close = np.where(closed, np.maximum(close_day - rng.integers(0, 31, n), reported), open_close)
+    return last_tracked.astype("datetime64[D]"), expected_close.astype("datetime64[D]")
+
+
 def leads(
     rng: np.random.Generator,
     n: int,
@@ -81,15 +128,11 @@ def leads(
     until: np.datetime64,
 ) -> pd.DataFrame:
     """The lead registry (module docstring)."""
-    open_dealers = np.flatnonzero(traits["opened"].to_numpy().astype("datetime64[D]") <= until)
+    opened_all = traits["opened"].to_numpy().astype("datetime64[D]")
+    open_dealers = np.flatnonzero(opened_all <= until)
     share = traits["share"].to_numpy()[open_dealers]
     dealer = open_dealers[rng.choice(len(open_dealers), n, p=share / share.sum())]
-    opened = traits["opened"].to_numpy().astype("datetime64[D]")[dealer]
-    span = int((until - START).astype(int)) + 1
-    recent = rng.random(n) < 0.45
-    offset = np.where(recent, span - 1 - rng.integers(0, min(180, span), n), rng.integers(0, span, n))
-    reported = _clip_days(START + offset, opened, until)
-    age = (until - reported).astype(int)
+    reported = reported_dates(rng, opened_all[dealer], until)
 
     province = traits["province_idx"].to_numpy()[dealer]
     mix = traits[[f"mix_{line}" for line in LINES]].to_numpy()[dealer]
@@ -98,31 +141,10 @@ def leads(
     industry = industry_index(customer_frame)[customer]
     product = product_sampler(product_frame).draw(rng, industry * len(LINES) + line)
     tender_buyer = customer_frame["purchase_method"].to_numpy()[customer] == "tender"
-    lead_class = np.where(rng.random(n) < np.where(tender_buyer, 0.75, 0.15), "tender",
-                          np.where(rng.random(n) < 0.25, "one_time", "direct")).astype(object)  # fmt: skip
-    closed = rng.random(n) < np.clip(age / 300, 0.05, 0.92)
-    won = rng.random(n) < 0.45
-    open_idx = np.clip(np.rint(age / 60 + rng.normal(1.2, 1.3, n)), 0, 5).astype(np.int64)
-    open_idx = np.where(lead_class == "tender", open_idx, np.minimum(open_idx, OPEN_STAGES.index("commit")))
-    stage = np.where(closed, np.where(won, "won", "lost"), np.array(OPEN_STAGES, dtype=object)[open_idx])
-    source = np.array(SOURCES, dtype=object)[rng.choice(len(SOURCES), n, p=SOURCE_P)]
-    stage, lead_class, source = _cover_codes(stage.astype(object), lead_class, source)
-    closed = np.isin(stage, ("won", "lost"))
-
+    lead_class, stage, source = classes_and_stages(rng, tender_buyer, (until - reported).astype(int))
     units = lead_units(rng, lead_class)
-    price = product_frame["price"].to_numpy()[product]
-    budget = np.round(units * price * rng.uniform(0.9, 1.1, n), -3)
-    budget[rng.random(n) < 0.12] = np.nan
-
-    close_day = _clip_days(reported + rng.integers(20, 201, n), reported, until)
-    fresh = rng.random(n) < 0.70
-    tracked_open = np.where(fresh, until - rng.integers(0, 7, n), until - rng.integers(8, 121, n))
-    last_tracked = np.where(closed, close_day, _clip_days(tracked_open, reported, until))
-    overdue = rng.random(n) < 0.12
-    ahead = until + 1 + np.rint(rng.gamma(2.0, 40.0, n)).astype(np.int64)
-    open_close = np.where(overdue, np.maximum(until - rng.integers(1, 61, n), reported), ahead)
-    expected_close = np.where(closed, np.maximum(close_day - rng.integers(0, 31, n), reported), open_close)
-
+    budget = budgets(rng, units, product_frame["price"].to_numpy()[product])
+    last_tracked, expected_close = tracking_dates(rng, reported, np.isin(stage, ("won", "lost")), until)
     frame = pd.DataFrame(
         {
             "lead_id": ids("L", n, 6),
@@ -136,8 +158,8 @@ def leads(
             "product_id": product_frame["product_id"].to_numpy()[product],
             "units": units,
             "budget": budget,
-            "expected_close": expected_close.astype("datetime64[D]").astype("datetime64[ns]"),
-            "last_tracked": last_tracked.astype("datetime64[D]").astype("datetime64[ns]"),
+            "expected_close": expected_close.astype("datetime64[ns]"),
+            "last_tracked": last_tracked.astype("datetime64[ns]"),
         }
     )
     frame["notes"] = lead_notes(rng, frame, customer_frame["industry"].to_numpy()[customer],

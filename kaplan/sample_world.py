@@ -512,6 +512,38 @@ def sales(
 # ---------------------------------------------------------------- annual targets
 
 
+def units_by_year(
+    traits: pd.DataFrame, product_frame: pd.DataFrame, sales_frame: pd.DataFrame, years: np.ndarray
+) -> np.ndarray:
+    """Units sold per year x dealer x line (years as given, consecutive)."""
+    n_dealers = len(traits)
+    sale_year = sales_frame["date"].dt.year.to_numpy() - years[0]
+    product_idx = pd.Index(product_frame["product_id"]).get_indexer(sales_frame["product_id"])
+    sale_line = product_frame["line_idx"].to_numpy()[product_idx]
+    sale_dealer = pd.Index(traits["dealer_id"]).get_indexer(sales_frame["dealer_id"])
+    flat = (sale_year * n_dealers + sale_dealer) * len(LINES) + sale_line
+    size = len(years) * n_dealers * len(LINES)
+    actual = np.bincount(flat, weights=sales_frame["units"].to_numpy(), minlength=size)
+    return actual.reshape(len(years), n_dealers, len(LINES))
+
+
+def mean_order_units(product_frame: pd.DataFrame, sales_frame: pd.DataFrame) -> np.ndarray:
+    """Mean units per order of each line (2.5 for a line without orders)."""
+    product_idx = pd.Index(product_frame["product_id"]).get_indexer(sales_frame["product_id"])
+    sale_line = product_frame["line_idx"].to_numpy()[product_idx]
+    orders = np.bincount(sale_line, minlength=len(LINES))
+    units = np.bincount(sale_line, weights=sales_frame["units"].to_numpy(), minlength=len(LINES))
+    return np.where(orders > 0, units / np.maximum(orders, 1), 2.5)
+
+
+def open_shares(opened: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Share of each year (rows) each dealer (columns) is open: 0 before opening, 1 if open all year."""
+    year_start = np.array([np.datetime64(f"{y}-01-01", "D") for y in years])
+    year_end = np.array([np.datetime64(f"{y + 1}-01-01", "D") for y in years])
+    open_days = (year_end[:, None] - np.maximum(opened[None, :], year_start[:, None])).astype(int)
+    return np.clip(open_days / (year_end - year_start).astype(int)[:, None], 0.0, 1.0)
+
+
 def annual_targets(
     rng: np.random.Generator,
     traits: pd.DataFrame,
@@ -523,29 +555,16 @@ def annual_targets(
     """year, dealer_id, line, units for every year covered and dealer open by its end (module docstring)."""
     years = np.unique(month_starts.astype("datetime64[Y]").astype(int) + 1970)
     n_dealers = len(traits)
-    sale_year = sales_frame["date"].dt.year.to_numpy() - years[0]
-    product_idx = pd.Index(product_frame["product_id"]).get_indexer(sales_frame["product_id"])
-    sale_line = product_frame["line_idx"].to_numpy()[product_idx]
-    sale_dealer = pd.Index(traits["dealer_id"]).get_indexer(sales_frame["dealer_id"])
-    flat = (sale_year * n_dealers + sale_dealer) * len(LINES) + sale_line
-    actual = np.bincount(flat, weights=sales_frame["units"].to_numpy(), minlength=len(years) * n_dealers * len(LINES))
-    actual = actual.reshape(len(years), n_dealers, len(LINES))
-    orders = np.bincount(sale_line, minlength=len(LINES))
-    mean_units = np.where(orders > 0, np.bincount(sale_line, weights=sales_frame["units"].to_numpy(),
-                                                  minlength=len(LINES)) / np.maximum(orders, 1), 2.5)  # fmt: skip
+    actual = units_by_year(traits, product_frame, sales_frame, years)
     month_year = month_starts.astype("datetime64[Y]").astype(int) + 1970 - years[0]
     expected_units = np.zeros((len(years), n_dealers, len(LINES)))
-    np.add.at(expected_units, month_year, expected * mean_units[None, None, :])
+    np.add.at(expected_units, month_year, expected * mean_order_units(product_frame, sales_frame)[None, None, :])
     opened = traits["opened"].to_numpy().astype("datetime64[D]")
-    year_start = np.array([np.datetime64(f"{y}-01-01", "D") for y in years])
-    year_end = np.array([np.datetime64(f"{y + 1}-01-01", "D") for y in years])
-    year_days = (year_end - year_start).astype(int)
-    open_days = (year_end[:, None] - np.maximum(opened[None, :], year_start[:, None])).astype(int)
-    open_share = np.clip(open_days / year_days[:, None], 0.0, 1.0)
+    open_share = open_shares(opened, years)
     had_full_prior = np.zeros((len(years), n_dealers), dtype=bool)
-    had_full_prior[1:] = opened[None, :] <= year_start[:-1, None]
-    base = np.where(had_full_prior[:, :, None], np.r_[np.zeros((1, n_dealers, len(LINES))), actual[:-1]],
-                    expected_units / TREND * open_share[:, :, None])  # fmt: skip
+    had_full_prior[1:] = open_share[:-1] >= 1.0
+    prior = np.r_[np.zeros((1, n_dealers, len(LINES))), actual[:-1]]
+    base = np.where(had_full_prior[:, :, None], prior, expected_units / TREND * open_share[:, :, None])
     uplift = rng.uniform(1.05, 1.20, base.shape) * rng.lognormal(0.0, 0.06, base.shape)
     units = np.rint(base * uplift).astype(np.int64)
     y, d, ln = np.meshgrid(np.arange(len(years)), np.arange(n_dealers), np.arange(len(LINES)), indexing="ij")

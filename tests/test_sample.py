@@ -27,9 +27,12 @@ from kaplan.sample_world import (
     grouped_cumulative,
     largest_remainder,
     line_affinity,
+    mean_order_units,
+    open_shares,
     product_sampler,
     season,
     truncated_pareto,
+    units_by_year,
 )
 from kaplan.schema import (
     INDUSTRIES,
@@ -461,6 +464,26 @@ def test_draw_in_group_stays_in_the_group(seed: int, groups: int) -> None:
     wanted = rng.integers(0, groups, 200)
     picked = draw_in_group(rng, cum, wanted)
     assert (group_of[picked] == wanted).all()
+
+
+def test_open_shares_worked_example() -> None:
+    opened = np.array(["2023-01-01", "2024-07-01", "2025-12-31"], dtype="datetime64[D]")
+    shares = open_shares(opened, np.array([2023, 2024, 2025]))
+    # 2024-07-01 .. 2024-12-31 is 184 of 366 days; 2025-12-31 is 1 of 365
+    np.testing.assert_allclose(shares, [[1, 0, 0], [1, 184 / 366, 0], [1, 1, 1 / 365]])
+
+
+def test_units_by_year_and_mean_order_units_worked_example() -> None:
+    traits = pd.DataFrame({"dealer_id": ["D1", "D2"]})
+    products = pd.DataFrame({"product_id": ["P1", "P2"], "line_idx": [0, 2]})
+    sales = pd.DataFrame({"date": pd.to_datetime(["2023-05-01", "2024-01-02", "2024-03-03", "2024-12-31"]),
+                          "dealer_id": ["D2", "D1", "D1", "D2"], "product_id": ["P2", "P1", "P1", "P1"],
+                          "units": [7, 1, 2, 40]})  # fmt: skip
+    actual = units_by_year(traits, products, sales, np.array([2023, 2024]))
+    assert actual[0].tolist() == [[0, 0, 0], [0, 0, 7]]
+    assert actual[1].tolist() == [[3, 0, 0], [40, 0, 0]]
+    # command: 43 units over 3 orders; work: no orders (2.5); conversion: 7 over 1
+    np.testing.assert_allclose(mean_order_units(products, sales), [43 / 3, 2.5, 7.0])
 
 
 def test_season_has_the_festival_dip_in_the_right_month() -> None:

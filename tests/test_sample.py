@@ -229,6 +229,19 @@ def test_rewriting_the_same_format_replaces_the_files(tmp_path: Path) -> None:
     assert first["sales.csv"] != second["sales.csv"]
 
 
+def test_cli_writes_the_sample_and_maps_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kaplan.cli import main
+
+    out = tmp_path / "cli"
+    assert main(["sample", "--out", str(out), "--scale", "small", "--until", "2024-03-31", "--format", "parquet"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.parquet" for n in TABLE_NAMES)
+    dates = pd.read_parquet(out / "sales.parquet")["date"]
+    assert date(2024, 3, 25) <= max(pd.to_datetime(dates)).date() <= date(2024, 3, 31)
+    assert main(["sample", "--out", str(tmp_path / "bad"), "--seed", "-1"]) == 2
+    assert "0 or above" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+
+
 # ---------------------------------------------------------------- the business it imitates
 
 

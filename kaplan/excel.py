@@ -1,21 +1,19 @@
 """Excel workbooks for people: translated headers, frozen header row, widths, number formats.
 
-Every text cell is written as text (XlsxWriter with ``strings_to_formulas`` off), so nothing
-from the input can become a formula, a link or a number. Sheet names are made safe.
+Every text cell is written as an inline string by :mod:`kaplan.xlsx`, so nothing from the input
+can become a formula, a link or a number. Sheet names are made safe.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from kaplan.glossary import Lang, code_label, label
+from kaplan.xlsx import Sheet, write_xlsx
 
 # columns whose values are codes to translate for people (machine codes stay in machine columns)
 CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item",
@@ -76,18 +74,6 @@ def _display(frame: pd.DataFrame, lang: Lang, translate_codes: bool) -> pd.DataF
     return out
 
 
-def _cell(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, np.generic):
-        return _cell(value.item())
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
-
-
 def write_workbook(
     path: Path,
     sheets: Mapping[str, pd.DataFrame],
@@ -97,39 +83,34 @@ def write_workbook(
     """Write ``sheets`` (machine sheet name -> frame with machine column names) to ``path``.
 
     Sheet names stay the machine names of DESIGN §4 (``plan``, ``province``, ...), headers are in
-    ``lang``, code values are translated unless ``translate_codes`` is False.
+    ``lang``, code values are translated unless ``translate_codes`` is False. Header row frozen,
+    auto-filter on, widths from the content, numbers formatted by column (units, shares, dates).
     """
-    options = {
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "constant_memory": True,
-        "nan_inf_to_errors": False,
-    }
-    book = xlsxwriter.Workbook(str(path), options)
-    try:
-        header = book.add_format({"bold": True, "bg_color": "#DDE6F0", "text_wrap": True, "valign": "top"})
-        formats = {
-            "share": book.add_format({"num_format": "0.0%"}),
-            "int": book.add_format({"num_format": "#,##0"}),
-            "float": book.add_format({"num_format": "#,##0.00"}),
-            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-            "text": book.add_format({"num_format": "@"}),
-        }
-        taken: list[str] = []
-        for name, frame in sheets.items():
-            sheet_name = safe_sheet_name(name, taken)
-            taken.append(sheet_name)
-            _write_sheet(book.add_worksheet(sheet_name), _display(frame, lang, translate_codes),
-                         frame, lang, header, formats)
-    finally:
-        book.close()
-    return path
+    taken: list[str] = []
+    built = []
+    for name, frame in sheets.items():
+        sheet_name = safe_sheet_name(name, taken)
+        taken.append(sheet_name)
+        display = _display(frame, lang, translate_codes)
+        columns = list(frame.columns)
+        headers = [label(str(c), lang) for c in columns]
+        built.append(
+            Sheet(
+                name=sheet_name,
+                headers=headers,
+                columns=[display[c] for c in columns],
+                kinds=[_column_format(str(c), frame[c]) for c in columns],
+                widths=[_width(h, display[c]) for h, c in zip(headers, columns, strict=True)],
+            )
+        )
+    return write_xlsx(Path(path), built)
 
 
 def _column_format(column: str, series: pd.Series) -> str:
     if pd.api.types.is_datetime64_any_dtype(series):
         return "date"
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
     if pd.api.types.is_integer_dtype(series):
         return "int"
     if pd.api.types.is_float_dtype(series):
@@ -145,29 +126,3 @@ def _width(header: str, series: pd.Series) -> float:
 
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _write_sheet(sheet, display: pd.DataFrame, machine: pd.DataFrame, lang: Lang, header, formats) -> None:
-    columns = list(machine.columns)
-    kinds = [_column_format(c, machine[c]) for c in columns]
-    for j, column in enumerate(columns):
-        title = label(column, lang)
-        sheet.set_column(j, j, _width(title, display[column]), formats[kinds[j]])
-        sheet.write_string(0, j, title, header)
-    sheet.freeze_panes(1, 0)
-    if columns:
-        sheet.autofilter(0, 0, max(len(display), 1), len(columns) - 1)
-    values = display.to_numpy(dtype=object, na_value=None)
-    for i, row in enumerate(values, start=1):
-        for j, value in enumerate(row):
-            cell = _cell(value)
-            if cell is None:
-                continue
-            if isinstance(cell, str):
-                sheet.write_string(i, j, cell)
-            elif isinstance(cell, bool):
-                sheet.write_boolean(i, j, cell)
-            elif isinstance(cell, int | float):
-                sheet.write_number(i, j, cell)
-            else:
-                sheet.write_datetime(i, j, cell, formats["date"])

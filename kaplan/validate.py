@@ -16,8 +16,10 @@ Everything else is a :class:`~kaplan.errors.Problem` on the cell, with the row a
 - kinds: ``int`` must match ``[+-]?[0-9]+`` (so ``'1,200'`` and ``'12.5'`` are refused),
   ``float`` must be a finite number without separators, ``date`` must be a real ``YYYY-MM-DD``
   (``'2024-02-30'``, ``'2024/03/01'`` and Excel serials are refused), ``month`` ``YYYY-MM``;
-- with pandera (``lazy=True``) on the converted columns: required cells not blank, numbers within
-  the contract's ``min`` / ``max`` (``exclusive_min``: strictly above), codes in the contract's list;
+- required cells not blank;
+- with pandera (``lazy=True``) on the converted columns: numbers within the contract's ``min`` /
+  ``max`` (``exclusive_min``: strictly above), codes in the contract's list (a cell that could not
+  be converted is reported once, by its conversion, and not checked again);
 - keys unique (each repeat names the key values and the row of the first occurrence);
 - references: every non-blank id must exist in the referenced table;
 - a table with no rows, unless the contract allows it.
@@ -199,6 +201,8 @@ def converted(spec: Table, text: pd.DataFrame) -> tuple[pd.DataFrame, list[Probl
         if column.name not in text:
             continue
         values, bad = _convert(column, text[column.name])
+        if column.required:
+            bad = pd.concat([bad, _blank_required(text[column.name])]).sort_index()
         out[column.name] = values
         problems.extend(_cell_problems(spec.name, column.name, bad))
     return pd.DataFrame(out, index=text.index), problems
@@ -218,6 +222,11 @@ def _convert(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
         ok = text.str.fullmatch(_MONTH) | blank
         return values.where(ok), _expected("a month as YYYY-MM", text[~ok])
     return values, pd.Series([], dtype="str")
+
+
+def _blank_required(text: pd.Series) -> pd.Series:
+    blank = text.index[(text == "").to_numpy()]
+    return pd.Series("expected a value, found an empty cell", index=blank, dtype="str")
 
 
 def _integers(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -281,7 +290,10 @@ def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
 
 
 def _quoted(values: pd.Series) -> pd.Series:
-    return pd.Series([repr(v) for v in values], index=values.index, dtype="str")
+    """``repr`` of each text, computed once per distinct text."""
+    codes, uniques = pd.factorize(values)
+    quoted = np.array([repr(u) for u in uniques.tolist()], dtype=object)
+    return pd.Series(quoted[codes], index=values.index, dtype="str")
 
 
 def _expected(what: str, bad: pd.Series) -> pd.Series:
@@ -289,7 +301,8 @@ def _expected(what: str, bad: pd.Series) -> pd.Series:
 
 
 def _cell_problems(table: str, column: str, messages: pd.Series) -> list[Problem]:
-    return [Problem(table, int(row), column, message) for row, message in messages.items()]
+    rows, texts = messages.index.tolist(), messages.tolist()
+    return [Problem(table, int(row), column, message) for row, message in zip(rows, texts, strict=True)]
 
 
 # --- pandera: required, ranges, codes --------------------------------------------------------
@@ -325,14 +338,12 @@ def pandera_schema(name: str) -> pa.DataFrameSchema:
             checks.append(pa.Check.le(column.max, error=bound))
         if column.codes:
             checks.append(pa.Check.isin(column.codes, error=f"expected one of {', '.join(column.codes)}"))
-        columns[column.name] = pa.Column(None, checks=checks, nullable=not column.required, required=False)
+        columns[column.name] = pa.Column(None, checks=checks, nullable=True, required=False)
     return pa.DataFrameSchema(columns, name=name)
 
 
-def pandera_problems(
-    spec: Table, values: pd.DataFrame, text: pd.DataFrame, refused: set[tuple[int, str]]
-) -> list[Problem]:
-    """Required, range and code failures of ``values``; cells already ``refused`` are not repeated."""
+def pandera_problems(spec: Table, values: pd.DataFrame, text: pd.DataFrame) -> list[Problem]:
+    """Range and code failures of the converted ``values`` (missing cells are not checked here)."""
     try:
         pandera_schema(spec.name).validate(_codes_as_categories(spec, values), lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -340,17 +351,10 @@ def pandera_problems(
     else:
         return []
     cases = cases[cases["index"].notna() & cases["column"].isin(list(values.columns))]
-    problems = []
-    for column, row, check in zip(cases["column"], cases["index"], cases["check"], strict=True):
-        row, column = int(row), str(column)
-        if (row, column) in refused:
-            continue
-        if check == "not_nullable":
-            message = "expected a value, found an empty cell"
-        else:
-            message = f"{check}, found {text.at[row, column]!r}"
-        problems.append(Problem(spec.name, row, column, message))
-    return problems
+    return [
+        Problem(spec.name, int(row), str(column), f"{check}, found {text.at[int(row), str(column)]!r}")
+        for column, row, check in zip(cases["column"], cases["index"], cases["check"], strict=True)
+    ]
 
 
 def _codes_as_categories(spec: Table, values: pd.DataFrame) -> pd.DataFrame:
@@ -438,10 +442,10 @@ def check_table(spec: Table, raw: RawTable) -> Outcome:
         problems.append(
             Problem(spec.name, None, None, "expected at least one row below the header, found none: fill in the table")
         )
-    values, refused = converted(spec, text)
-    refused_cells = {(p.row, p.column) for p in refused} | {(p.row, p.column) for p in problems if p.row}
-    problems += refused
-    problems += pandera_problems(spec, values, text, refused_cells)
+    values, cell_problems = converted(spec, text)
+    read_cells = {(p.row, p.column) for p in problems if p.row}
+    problems += [p for p in cell_problems if (p.row, p.column) not in read_cells]
+    problems += pandera_problems(spec, values, text)
     problems += duplicate_key_problems(spec, text)
     return values, text, problems, warnings
 
@@ -495,7 +499,10 @@ def _empty(spec: Table) -> pd.DataFrame:
 
 def problem_report(problems: Iterable[Problem], locations: Mapping[str, str]) -> str:
     """Problems grouped by table (its file named once), at most ``LISTED_PER_COLUMN`` per column."""
-    ordered = sorted(set(problems), key=lambda p: (p.table, p.row or 0, p.column or "", p.message))
+    return _report(sorted(set(problems), key=lambda p: (p.table, p.row or 0, p.column or "", p.message)), locations)
+
+
+def _report(ordered: list[Problem], locations: Mapping[str, str]) -> str:
     count = len(ordered)
     lines = [
         f"{count} problem{'s' if count != 1 else ''} in the input data (fix them in the named file and run again):"
@@ -525,5 +532,5 @@ def _capped(problems: list[Problem]) -> list[str]:
 def input_error(problems: list[Problem], warnings: list[Problem], locations: Mapping[str, str]) -> InputError:
     """One :class:`InputError` holding every problem, its message capped per column."""
     error = InputError(problems, warnings)
-    error.args = (problem_report(problems, locations),)
+    error.args = (_report(error.problems, locations),)  # already sorted and without repeats
     return error

@@ -370,3 +370,36 @@ def test_a_bad_cell_is_reported_on_the_line_a_spreadsheet_shows(case: tuple[int,
         _, _, problems, _ = check_table(TABLES["sales"], read_table("sales", path))
     line_of_bad = next(n for n, line in enumerate(lines, start=1) if line.startswith(f"O{bad_at},"))
     assert [(p.row, p.column) for p in problems] == [(line_of_bad, "units")]
+
+
+def test_text_next_to_a_negative_number_are_both_reported(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    edit(folder, "sales", "C1,3", "C1,abc")
+    edit(folder, "sales", "C2,12", "C2,-3")
+    assert _problems(folder) == [
+        "sales, row 2, units: expected a whole number, found 'abc'",
+        "sales, row 3, units: expected a whole number > 0, found '-3'",
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["sales", "org"]), st.integers(2, 200), st.sampled_from(["units", "date", None])),
+        max_size=120,
+    )
+)
+def test_listing_shows_at_most_the_cap_per_column_and_counts_the_rest(cells: list[tuple[str, int, str | None]]) -> None:
+    problems = [Problem(t, None if c is None else r, c, "x") for t, r, c in cells]
+    report = problem_report(problems, {})
+    distinct = set(problems)
+    shown = problem_lines(report)
+    assert len(shown) == len(set(shown))
+    for table in {p.table for p in distinct}:
+        for column in {p.column for p in distinct if p.table == table and p.column}:
+            total = sum(1 for p in distinct if p.table == table and p.column == column)
+            listed = sum(1 for line in shown if line.startswith(f"{table}, row ") and line.endswith(f", {column}: x"))
+            assert listed == min(total, LISTED_PER_COLUMN)
+            more = f"  ... and {total - LISTED_PER_COLUMN} more in column {column}"
+            assert (more in report.splitlines()) == (total > LISTED_PER_COLUMN)
+    assert report.splitlines()[0].startswith(f"{len(distinct)} problem")

@@ -306,11 +306,16 @@ def staff(rng: np.random.Generator, traits: pd.DataFrame, total: int) -> pd.Data
 
 
 def owners(staff_frame: pd.DataFrame, traits: pd.DataFrame) -> np.ndarray:
-    """The staff id answering for each dealer's leads: its specialist, else its province's manager."""
+    """The staff id answering for each dealer's leads: its specialist, else one of its province's
+    managers (the k-th dealer of a province with m managers goes to manager k mod m)."""
     specialist = staff_frame[staff_frame["role"] == "dealer_specialist"].drop_duplicates("dealer_id")
-    manager = staff_frame[staff_frame["role"] == "regional_manager"].drop_duplicates("province")
+    managers = staff_frame[staff_frame["role"] == "regional_manager"]
     by_dealer = traits["dealer_id"].map(specialist.set_index("dealer_id")["staff_id"])
-    by_province = traits["province"].map(manager.set_index("province")["staff_id"])
+    rank = traits.groupby("province", sort=False).cumcount()
+    turn = rank % traits["province"].map(managers.groupby("province").size())
+    numbered = managers.assign(turn=managers.groupby("province").cumcount()).set_index(["province", "turn"])
+    keys = pd.MultiIndex.from_arrays([traits["province"], turn])
+    by_province = pd.Series(numbered["staff_id"].reindex(keys).to_numpy(), index=traits.index)
     return by_dealer.fillna(by_province).to_numpy(dtype=object)
 
 

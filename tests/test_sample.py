@@ -29,6 +29,7 @@ from kaplan.sample_world import (
     line_affinity,
     mean_order_units,
     open_shares,
+    owners,
     product_sampler,
     season,
     truncated_pareto,
@@ -477,6 +478,21 @@ def test_draw_in_group_stays_in_the_group(seed: int, groups: int) -> None:
     wanted = rng.integers(0, groups, 200)
     picked = draw_in_group(rng, cum, wanted)
     assert (group_of[picked] == wanted).all()
+
+
+def test_owners_worked_example() -> None:
+    traits = pd.DataFrame({"dealer_id": ["D1", "D2", "D3", "D4"], "province": ["广东", "广东", "广东", "西藏"]})
+    manager, specialist = "regional_manager", "dealer_specialist"
+    staff = pd.DataFrame(
+        {
+            "staff_id": ["S1", "S2", "S3", "S4"],
+            "role": [manager, manager, manager, specialist],
+            "province": ["广东", "广东", "西藏", "广东"],
+            "dealer_id": [None, None, None, "D2"],
+        }
+    )
+    # D2 has its own specialist; the other dealers of 广东 take turns between its two managers
+    assert owners(staff, traits).tolist() == ["S1", "S4", "S1", "S3"]
 
 
 def test_open_shares_worked_example() -> None:

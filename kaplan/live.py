@@ -4,8 +4,8 @@
 then re-blends them for a weight set and re-apportions the issued parents exactly -- a few numpy
 operations, so a slider move costs milliseconds at national scale. In JupyterLab
 :func:`weight_explorer` shows three sliders, a line and a level selector; under papermill
-(``interactive=False``) it shows the same comparison for the scenario weight sets as a plotly
-figure with its own slider, which works in the static HTML with no kernel.
+(``interactive=False``) only the scenario explorer is shown: the scenario weight sets with their
+backtest error, and a plotly figure with its own slider that works in the static HTML with no kernel.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kaplan.allocate import Components, apportion_groups, components, composite
-from kaplan.glossary import Lang, code_label, label
+from kaplan.glossary import TERMS, Lang, code_label, label
 
 if TYPE_CHECKING:
     from kaplan.report import Context
@@ -52,48 +52,44 @@ class LiveSplit:
             live.issued[level] = aligned["target"].fillna(0).to_numpy(dtype="int64")
         return live
 
-    def parents(self, level: str) -> pd.Series:
-        """The totals a level splits: the line plan (province) or the province target (dealer)."""
-        source = self.targets.province
-        if level == "province":
-            return source.groupby("line", sort=False)["target"].sum()
-        return source.set_index(["province", "line"])["target"]
+    def line_plan(self) -> pd.Series:
+        """The month's issued national plan per line (what the province split divides)."""
+        return self.targets.province.groupby("line", sort=False)["target"].sum()
+
+    def targets_for(self, weights: Sequence[float]) -> dict[str, np.ndarray]:
+        """Province and dealer targets under ``weights``: the cascade of §2.2, exact at both levels."""
+        province = self.comps["province"]
+        p_target = apportion_groups(
+            self.line_plan(), pd.Series(composite(province, weights)), province.frame["line"]
+        ).to_numpy()
+        parents = pd.Series(
+            p_target, index=pd.MultiIndex.from_frame(province.frame[["province", "line"]])
+        )
+        dealer = self.comps["dealer"]
+        d_target = apportion_groups(
+            parents, pd.Series(composite(dealer, weights)), dealer.frame[["province", "line"]]
+        ).to_numpy()
+        return {"province": p_target, "dealer": d_target}
 
     def split(self, level: str, weights: Sequence[float], line: str | None = None) -> pd.DataFrame:
         """Units, issued target, target under ``weights`` and the change, for one level (and line)."""
         comp = self.comps[level]
-        shares = pd.Series(composite(comp, weights), index=comp.frame.index)
-        groups = comp.frame[PARENT[level]]
-        target = apportion_groups(self.parents(level), shares, groups if len(PARENT[level]) > 1 else groups["line"])
         out = comp.frame[["month", *UNIT[level], "line"]].copy()
-        out["composite"] = shares.to_numpy()
+        out["composite"] = composite(comp, weights)
         out["issued"] = self.issued[level]
-        out["target"] = target.to_numpy()
+        out["target"] = self.targets_for(weights)[level]
         out["change"] = out["target"] - out["issued"]
         if line:
             out = out[out["line"] == line]
         return out
 
 
-def scenario_weights(params) -> dict[str, tuple[float, float, float]]:
-    """The params' weights, the three single components, and params.scenarios, by name."""
-    out = {
-        "current": params.split_weights.as_tuple(),
-        "trailing3": (1.0, 0.0, 0.0),
-        "last_month": (0.0, 1.0, 0.0),
-        "annual": (0.0, 0.0, 1.0),
-    }
-    for scenario in params.scenarios:
-        out[scenario.name] = scenario.as_tuple()
-    return out
-
-
-def scenario_targets(live: LiveSplit, scenarios: dict[str, tuple[float, float, float]]) -> pd.DataFrame:
-    """Province targets (all lines) under each scenario: ``province`` x scenario columns."""
+def scenario_targets(live: LiveSplit, scenarios: pd.DataFrame) -> pd.DataFrame:
+    """Province targets (all lines) under each scenario row: ``province`` x scenario columns."""
     columns = {}
-    for name, weights in scenarios.items():
-        split = live.split("province", weights)
-        columns[name] = split.groupby("province", sort=False)["target"].sum()
+    for row in scenarios.itertuples(index=False):
+        split = live.split("province", (row.trailing3, row.last_month, row.annual))
+        columns[row.scenario] = split.groupby("province", sort=False)["target"].sum()
     return pd.DataFrame(columns)
 
 
@@ -107,10 +103,10 @@ def scenario_figure(table: pd.DataFrame, lang: Lang) -> go.Figure:
         frames=[go.Frame(data=[go.Bar(x=provinces, y=table[n])], name=n) for n in names],
     )
     steps = [
-        {"method": "animate", "label": _scenario_label(n, lang),
+        {"method": "animate", "label": scenario_label(n, lang),
          "args": [[n], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}]}
         for n in names
-    ]
+    ]  # fmt: skip
     fig.update_layout(
         title=f"{label('scenario', lang)} · {label('province', lang)} {label('target', lang)}",
         sliders=[{"steps": steps, "currentvalue": {"prefix": f"{label('scenario', lang)}: "}, "pad": {"t": 60}}],
@@ -120,8 +116,9 @@ def scenario_figure(table: pd.DataFrame, lang: Lang) -> go.Figure:
     return fig
 
 
-def _scenario_label(name: str, lang: Lang) -> str:
-    return label(name, lang) if name in ("current", "suggested", "trailing3", "last_month", "annual") else name
+def scenario_label(name: str, lang: Lang) -> str:
+    """Glossary label of a built-in scenario; a planner's own scenario keeps its name."""
+    return label(name, lang) if name in TERMS else html.escape(name)
 
 
 def change_figure(split: pd.DataFrame, unit: str, lang: Lang) -> go.Figure:
@@ -133,14 +130,19 @@ def change_figure(split: pd.DataFrame, unit: str, lang: Lang) -> go.Figure:
     return fig
 
 
-def weight_explorer(ctx: Context) -> None:
-    """Sliders in a live JupyterLab session; the static scenario explorer in published reports."""
+def weight_explorer(ctx: Context, scenarios: pd.DataFrame) -> None:
+    """The scenario explorer (works in the static HTML), and sliders in a live JupyterLab session.
+
+    ``scenarios`` is :func:`kaplan.scenarios.scenarios_sheet`: current, single components,
+    suggested and the planner's own weight sets, with their backtest error.
+    """
     from kaplan import report
 
     live = LiveSplit.build(ctx.tables, ctx.month, ctx.targets)
-    table = scenario_targets(live, scenario_weights(ctx.params))
+    shown = scenarios.assign(scenario=scenarios["scenario"].map(lambda n: scenario_label(n, ctx.lang)))
+    report.show_table(ctx, shown)
+    table = scenario_targets(live, scenarios)
     report.show_figure(scenario_figure(table, ctx.lang))
-    report.show_table(ctx, table.reset_index().rename(columns=lambda c: _scenario_label(str(c), ctx.lang)))
     if ctx.interactive:
         _widgets(ctx, live)
 

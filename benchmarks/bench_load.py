@@ -1,10 +1,11 @@
 """Loading the national sample folder (CSV, ~1 M sales rows, 200 k leads): cold read + validation
 of every table with no cache, then a cache hit (every file hashed, validated tables read back from
-parquet)."""
+parquet), and a folder whose sales units are all written as decimals (~1 M problems)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -57,4 +58,27 @@ def run(ctx: Context) -> list[Result]:
                 os.environ.pop("KAPLAN_CACHE_DIR", None)
             else:
                 os.environ["KAPLAN_CACHE_DIR"] = previous
+    results.append(_every_unit_wrong(data))
     return results
+
+
+def _every_unit_wrong(data: Path) -> Result:
+    """Every sales row with units written as a decimal ("3.0"): ~1 M problems gathered and listed."""
+    from kaplan.errors import InputError
+
+    with tempfile.TemporaryDirectory() as folder:
+        bad = Path(folder)
+        for path in data.glob("*.csv"):
+            shutil.copy(path, bad / path.name)
+        lines = (data / "sales.csv").read_text(encoding="utf-8").splitlines()
+        (bad / "sales.csv").write_text("\n".join([lines[0], *(f"{line}.0" for line in lines[1:])]) + "\n")
+        found = []
+
+        def load() -> None:
+            try:
+                load_tables(bad, use_cache=False)
+            except InputError as exc:
+                found.append(len(exc.problems))
+
+        seconds = median_time(load, runs=1, warmup=0)
+    return Result("every sales unit a decimal (all problems gathered)", seconds, 1, f"{found[0]:,} problems")

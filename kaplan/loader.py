@@ -5,7 +5,8 @@
 1. each table ``NAME`` must have exactly one of ``NAME.csv`` / ``NAME.xlsx`` / ``NAME.parquet``;
    a table whose contract allows it to be empty may have no file (it is then empty, with a warning);
 2. every file is hashed (sha256); the cache key is
-   ``sha256(CACHE_FORMAT, kaplan version, repr of the schema, table -> (file name, file hash))``;
+   ``sha256(CACHE_FORMAT, kaplan version, sha256 of the loading code, repr of the schema,
+   table -> (file name, file hash))``;
 3. on a cache hit the validated tables are read back from parquet, skipping parsing and checks;
 4. otherwise every table is read (:mod:`kaplan.reading`) and checked (:mod:`kaplan.validate`) in
    one pass, and all problems are raised together as one :class:`~kaplan.errors.InputError`;
@@ -13,7 +14,8 @@
 5. with ``locks``, :func:`kaplan.lock.verify_locks` checks the annual targets (hit or miss).
 
 Cache folder: ``$KAPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/kaplan``, else ``~/.cache/kaplan``;
-tables live under ``tables/<key>/``. A cache that cannot be read or written is only logged.
+tables live under ``tables/<key>/``; the ``CACHE_ENTRIES`` most recently used are kept. A cache
+that cannot be read or written is only logged.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from kaplan.validate import check_tables, final_frame, input_error
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = "1"
+CACHE_ENTRIES = 8  # validated data sets kept; the least recently used beyond this are removed
 
 
 def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -> Tables:
@@ -126,10 +129,20 @@ def cache_key(files: dict[str, Path | None], hashes: dict[str, str]) -> str:
     described = {
         "format": CACHE_FORMAT,
         "version": __version__,
+        "code": _code_hash(),
         "schema": repr(TABLES),
         "files": {name: [file.name if file else None, hashes.get(name)] for name, file in sorted(files.items())},
     }
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def _code_hash() -> str:
+    """sha256 of the modules that read, check and type the tables: a code change misses the cache."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for module in ("reading.py", "validate.py", "loader.py", "tables.py", "schema.py"):
+        digest.update((here / module).read_bytes())
+    return digest.hexdigest()
 
 
 def cached_tables(key: str) -> Tables | None:
@@ -137,6 +150,7 @@ def cached_tables(key: str) -> Tables | None:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         frames = {name: typed(name, pd.read_parquet(folder / f"{name}.parquet")) for name in TABLE_NAMES}
+        os.utime(folder)  # most recently used, for pruning
     except (OSError, ValueError) as exc:
         if folder.exists():
             log.debug("cache %s unreadable: %s", folder, exc)
@@ -155,7 +169,19 @@ def store_tables(key: str, tables: Tables) -> None:
         meta = {"hashes": dict(tables.hashes), "warnings": list(tables.warnings)}
         (temporary / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         temporary.rename(base / key)
+        prune_cache(base)
     except OSError as exc:
         log.debug("tables not cached in %s: %s", base, exc)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def prune_cache(base: Path, keep: int = CACHE_ENTRIES) -> None:
+    """Remove all but the ``keep`` most recently used cache entries (temporary folders are left alone)."""
+    entries = sorted(
+        (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in entries[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)

@@ -152,3 +152,16 @@ def test_the_small_sample_loads_the_same_from_csv_and_parquet(small_dir: Path, t
 
     folder = write_sample(tmp_path / "parquet", scale="small", seed=7, fmt="parquet")
     _assert_same(load_tables(small_dir), load_tables(folder))
+
+
+def test_only_the_most_recently_used_entries_are_kept() -> None:
+    import os
+
+    base = cache_root() / "tables"
+    base.mkdir(parents=True)
+    for age, name in enumerate(["new", "middle", "old"]):
+        (base / name).mkdir()
+        os.utime(base / name, (1_000_000 - age * 1000,) * 2)
+    (base / ".tmp-writing").mkdir()
+    loader.prune_cache(base, keep=2)
+    assert sorted(p.name for p in base.iterdir()) == [".tmp-writing", "middle", "new"]

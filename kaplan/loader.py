@@ -45,9 +45,10 @@ CACHE_ENTRIES = 8  # validated data sets kept; the least recently used beyond th
 def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -> Tables:
     """The validated tables of input folder ``path`` (see the module docstring)."""
     files, problems, warnings = located_files(path)
-    hashes = {name: file_sha256(file) for name, file in files.items() if file is not None}
+    hashes = file_hashes(files)
     key = cache_key(files, hashes)
-    tables = cached_tables(key) if use_cache and not problems else None
+    readable = len(hashes) == sum(file is not None for file in files.values())
+    tables = cached_tables(key) if use_cache and readable and not problems else None
     if tables is None:
         tables = validated_tables(files, hashes, problems, warnings)
         if use_cache:
@@ -59,6 +60,17 @@ def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -
 
         verify_locks(tables.annual_targets, locks)
     return tables
+
+
+def file_hashes(files: dict[str, Path | None]) -> dict[str, str]:
+    """sha256 of each table's file; a file that cannot be read has none (reading it reports why)."""
+    hashes = {}
+    for name, file in files.items():
+        try:
+            hashes[name] = file_sha256(file) if file is not None else None
+        except OSError as exc:
+            log.debug("cannot hash %s: %s", file, exc)
+    return {name: digest for name, digest in hashes.items() if digest is not None}
 
 
 def located_files(path: Path) -> tuple[dict[str, Path | None], list[Problem], list[Problem]]:

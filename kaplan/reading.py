@@ -103,12 +103,13 @@ def file_sha256(path: Path) -> str:
 
 def read_table(name: str, path: Path) -> RawTable:
     """The table ``name`` read as text from ``path`` (csv, xlsx or parquet)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv_text(name, path)
-    if suffix == ".xlsx":
-        return read_xlsx_text(name, path)
-    return read_parquet_text(name, path)
+    readers = {".csv": read_csv_text, ".xlsx": read_xlsx_text, ".parquet": read_parquet_text}
+    try:
+        return readers[path.suffix.lower()](name, path)
+    except OSError as exc:
+        return _unreadable(
+            name, path, f"the file cannot be read ({exc.strerror or exc}): check it exists and is not locked"
+        )
 
 
 def _unreadable(name: str, path: Path, message: str, sheet: str | None = None) -> RawTable:

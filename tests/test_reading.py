@@ -347,3 +347,15 @@ def test_column_letters_round_trip(index: int) -> None:
 
 def test_column_letters_examples() -> None:
     assert [column_letters(i) for i in (1, 26, 27, 52, 16384)] == ["A", "Z", "AA", "AZ", "XFD"]
+
+
+def test_a_file_that_cannot_be_opened_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked(*_: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(reading, "read_csv_text", locked)
+    raw = read_table("org", tmp_path / "org.csv")
+    assert raw.frame is None
+    assert [str(p) for p in raw.problems] == [
+        "org: the file cannot be read (Permission denied): check it exists and is not locked"
+    ]

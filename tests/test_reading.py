@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -191,7 +192,7 @@ def test_xlsx_wrong_declared_dimension_still_reads_every_row(tmp_path: Path) -> 
     (folder / "sales.csv").unlink()
     path = folder / "sales.xlsx"
     write_xlsx(path, rows, "sales")
-    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'ref="A1:F501"', b'ref="A1:B2"'))
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", _replaced(b'ref="A1:F501"', b'ref="A1:B2"'))
     assert len(load_tables(folder).sales) == 500
 
 
@@ -226,12 +227,20 @@ def test_xlsx_mixed_date_types_in_one_column(tmp_path: Path) -> None:
 # --- xlsx bombs: each refused in well under a second ------------------------------------------
 
 
-def _rewrite_member(path: Path, member: str, change: object) -> None:
+def _rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
     with zipfile.ZipFile(path) as source:
         items = [(info, source.read(info)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in items:
-            target.writestr(info.filename, change(data) if info.filename == member else data)  # type: ignore[operator]
+            target.writestr(info.filename, change(data) if info.filename == member else data)
+
+
+def _replaced(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
+    def change(xml: bytes) -> bytes:
+        assert old in xml, f"{old!r} not in the sheet"
+        return xml.replace(old, new)
+
+    return change
 
 
 def _refused_quickly(folder: Path) -> str:
@@ -258,7 +267,7 @@ def test_far_cell_hidden_by_a_small_declared_dimension_is_found_by_the_scan(tmp_
     book = openpyxl.load_workbook(path)
     book["org"]["XFD1048576"] = "x"
     book.save(path)
-    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'ref="A1:XFD1048576"', b'ref="A1:D3"'))
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", _replaced(b'ref="A1:XFD1048576"', b'ref="A1:D3"'))
     assert "org: the sheet has cells up to XFD1048576" in _refused_quickly(folder)
 
 

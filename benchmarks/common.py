@@ -32,9 +32,9 @@ class Context:
 
     @cached_property
     def data_dir(self) -> Path:
-        from kaplan.sample import write_sample
+        from kaplan.sample import generator_fingerprint, write_sample
 
-        folder = CACHE / f"{self.scale}-seed{self.seed}"
+        folder = CACHE / f"{self.scale}-seed{self.seed}-{generator_fingerprint()}"
         if not (folder / ".complete").exists():
             started = time.perf_counter()
             write_sample(folder, scale=self.scale, seed=self.seed)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 import kaplan
 from kaplan.errors import KaplanError, PublishError
 from kaplan.glossary import Lang, check_lang, label
@@ -59,6 +61,27 @@ def available_reports(folder: Path = NOTEBOOK_DIR) -> list[Report]:
     return [r for r in REPORTS if (folder / f"{r.notebook}.ipynb").exists()]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What the run keeps of the validated input: the notebooks load the tables themselves."""
+
+    as_of: pd.Timestamp
+    data_hash: str
+    hashes: dict[str, str]
+
+
+def validated_inputs(folder: Path, params_file: Path | None, month: str, as_of: object) -> Inputs:
+    """Validate the input folder (and the annual locks) before anything is written.
+
+    The tables themselves are dropped here: each notebook kernel reads them again from the
+    validated-table cache, so the run does not hold a third copy in memory.
+    """
+    locks = locks_dir(params_file)
+    tables = kaplan.load(folder, locks=locks if locks.exists() else None)
+    stamp = resolve_as_of(tables, month, str(as_of) if as_of else None)
+    return Inputs(stamp, tables.data_hash, dict(sorted(tables.hashes.items())))
+
+
 def run_month(
     month: str,
     as_of: object = None,
@@ -78,9 +101,8 @@ def run_month(
         params = load_params(params_file, month)
     with step("input validation", timings):
         folder = resolve_data_dir(data_dir)
-        locks = locks_dir(params_file)
-        tables = kaplan.load(folder, locks=locks if locks.exists() else None)
-        stamp = resolve_as_of(tables, month, str(as_of) if as_of else None)
+        inputs = validated_inputs(folder, params_file, month, as_of)
+    stamp = inputs.as_of
     reports = available_reports(notebook_dir)
     if not reports:
         raise KaplanError(f"no report notebooks found in {notebook_dir}")
@@ -108,8 +130,8 @@ def run_month(
             "kaplan_version": kaplan.__version__,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "data_dir": str(folder.resolve()),
-            "data_hash": tables.data_hash,
-            "inputs": dict(sorted(tables.hashes.items())),
+            "data_hash": inputs.data_hash,
+            "inputs": inputs.hashes,
             "params": params_as_dict(params),
             "reports": [r.notebook for r in reports],
             "timings_s": timings,
@@ -117,7 +139,7 @@ def run_month(
 
         def finalize(path: Path, version: str) -> None:
             (path / "index.html").write_text(
-                index_html(month, manifest["as_of"], tables.data_hash, version, reports, path, language),
+                index_html(month, manifest["as_of"], inputs.data_hash, version, reports, path, language),
                 encoding="utf-8",
             )
             write_manifest(path, {**manifest, "version": version})

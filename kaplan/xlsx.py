@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,24 +142,31 @@ def column_cells(series: pd.Series, kind: str, letter: str, rows: pa.Array) -> p
     return pc.if_else(pc.not_equal(text, ""), cells, "")
 
 
-def sheet_xml(sheet: Sheet) -> str:
+def _rows_xml(sheet: Sheet, start: int, stop: int) -> str:
+    """``<row>`` elements of data rows ``start`` .. ``stop - 1`` (0-based, header excluded)."""
+    rows = pa.array(np.arange(start + 2, stop + 2).astype(str))
+    letters = [column_letter(j) for j in range(len(sheet.headers))]
+    cells = [column_cells(series.iloc[start:stop], kind, letter, rows)
+             for series, kind, letter in zip(sheet.columns, sheet.kinds, letters, strict=True)]  # fmt: skip
+    row_xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
+    return "".join(row_xml.to_numpy(zero_copy_only=False).tolist())
+
+
+def sheet_xml_parts(sheet: Sheet, chunk_rows: int = 20_000) -> Iterator[str]:
+    """The worksheet XML in pieces, ``chunk_rows`` data rows at a time (bounded memory)."""
     n_rows = len(sheet.columns[0]) if sheet.columns else 0
-    rows = pa.array(np.arange(2, n_rows + 2).astype(str))
     letters = [column_letter(j) for j in range(len(sheet.headers))]
     headers = escaped_text(pa.array([str(h) for h in sheet.headers], type=pa.string())).to_pylist()
     header_cells = "".join(
         f'<c r="{letter}1" t="inlineStr" s="{STYLE_INDEX["header"]}"><is><t xml:space="preserve">{text}</t></is></c>'
         for letter, text in zip(letters, headers, strict=True)
     )
-    cells = [column_cells(series, kind, letter, rows)
-             for series, kind, letter in zip(sheet.columns, sheet.kinds, letters, strict=True)]  # fmt: skip
-    row_xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "") if n_rows else pa.array([])
     cols = "".join(
         f'<col min="{j + 1}" max="{j + 1}" width="{w:.1f}" customWidth="1"/>' for j, w in enumerate(sheet.widths)
     )
     last = f"{letters[-1]}{max(n_rows + 1, 2)}" if letters else "A1"
     pane = '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-    return "".join(
+    yield "".join(
         [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
@@ -167,12 +174,16 @@ def sheet_xml(sheet: Sheet) -> str:
             f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>',
             f"<cols>{cols}</cols>" if cols else "",
             f'<sheetData><row r="1">{header_cells}</row>',
-            "".join(row_xml.to_numpy(zero_copy_only=False).tolist()),
-            "</sheetData>",
-            f'<autoFilter ref="A1:{last}"/>' if letters else "",
-            "</worksheet>",
         ]
     )
+    for start in range(0, n_rows, chunk_rows):
+        yield _rows_xml(sheet, start, min(start + chunk_rows, n_rows))
+    yield "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if letters else "") + "</worksheet>"
+
+
+def sheet_xml(sheet: Sheet) -> str:
+    """The whole worksheet XML as one string (small sheets, tests)."""
+    return "".join(sheet_xml_parts(sheet))
 
 
 def _workbook_parts(names: Sequence[str]) -> dict[str, str]:
@@ -229,5 +240,8 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> Path:
             archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), text, compress_type=zipfile.ZIP_DEFLATED)
         for i, sheet in enumerate(sheets, 1):
             info = zipfile.ZipInfo(f"xl/worksheets/sheet{i}.xml", ZIP_TIME)
-            archive.writestr(info, sheet_xml(sheet).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as member:
+                for part in sheet_xml_parts(sheet):
+                    member.write(part.encode("utf-8"))
     return path

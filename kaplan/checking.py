@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kaplan.errors import InputError, KaplanError, ParamsError
 from kaplan.loader import load_tables
-from kaplan.params import DEFAULT_FILE, load_params
+from kaplan.params import DEFAULT_FILE, load_params, locks_dir
 from kaplan.tables import Tables
 
 
@@ -27,7 +27,11 @@ class CheckError(KaplanError):
 
 
 def check_folder(data_dir: Path, params_file: str | None) -> str:
-    """The summary of a clean folder and params; raises with every problem otherwise."""
+    """The summary of a clean folder and params; raises with every problem otherwise.
+
+    Annual targets of a locked year are checked against the lock beside the params file
+    (``<params folder>/locks``), as ``kaplan run`` does.
+    """
     data_error: InputError | None = None
     params_error: ParamsError | None = None
     try:
@@ -35,7 +39,8 @@ def check_folder(data_dir: Path, params_file: str | None) -> str:
     except ParamsError as exc:
         params_error = exc
     try:
-        tables = load_tables(Path(data_dir))
+        locks = locks_dir(params_file)
+        tables = load_tables(Path(data_dir), locks=locks if locks.exists() else None)
     except InputError as exc:
         data_error = exc
     if data_error and params_error:

@@ -52,18 +52,24 @@ def _listing(header: str, lines: Iterable[object], limit: int = 200) -> str:
 class InputError(KaplanError):
     """The input tables have problems; all of them are listed together."""
 
-    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
-        self.problems = sorted(set(problems), key=_problem_key)
+    def __init__(
+        self, problems: Iterable[Problem], warnings: Iterable[Problem] = (), message: str | None = None
+    ) -> None:
+        """``problems`` are sorted and de-duplicated here, unless ``message`` is given: then the
+        caller passes them ready (sorted, unique) with the message it built for them."""
+        self.problems = list(problems) if message is not None else sorted(set(problems), key=problem_key)
         self.warnings = list(warnings)
-        count = len(self.problems)
-        header = (
-            f"{count} problem{'s' if count != 1 else ''} in the input data "
-            "(fix them in the named file and run again):"
-        )
-        super().__init__(_listing(header, self.problems))
+        if message is None:
+            count = len(self.problems)
+            header = (
+                f"{count} problem{'s' if count != 1 else ''} in the input data "
+                "(fix them in the named file and run again):"
+            )
+            message = _listing(header, self.problems)
+        super().__init__(message)
 
 
-def _problem_key(problem: Problem) -> tuple[str, int, str, str]:
+def problem_key(problem: Problem) -> tuple[str, int, str, str]:
     return (problem.table, problem.row or 0, problem.column or "", problem.message)
 
 

@@ -220,6 +220,12 @@ class Params(Strict):
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "params" / "default.yaml"
 
 
+def locks_dir(params_file: str | Path | None = None) -> Path:
+    """Annual locks live beside the params file: ``<params folder>/locks``."""
+    base = Path(params_file).parent if params_file else DEFAULT_FILE.parent
+    return base / "locks"
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ import pandas as pd
 from kaplan.errors import KaplanError
 from kaplan.glossary import Lang, check_lang, label
 from kaplan.html import STYLE, html_notes, html_table
-from kaplan.params import DEFAULT_FILE, Params, load_params
+from kaplan.params import Params, load_params, locks_dir
 from kaplan.tables import Tables
 
 if TYPE_CHECKING:
@@ -38,12 +38,6 @@ def month_start(month: str) -> pd.Timestamp:
         return pd.Timestamp(f"{month}-01")
     except ValueError:
         raise KaplanError(f"month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-06") from None
-
-
-def locks_dir(params_file: str | Path | None) -> Path:
-    """Annual locks live beside the params file: ``<params folder>/locks``."""
-    base = Path(params_file).parent if params_file else DEFAULT_FILE.parent
-    return base / "locks"
 
 
 def resolve_data_dir(data_dir: str | Path | None) -> Path:

@@ -25,9 +25,9 @@ import pandas as pd
 import kaplan
 from kaplan.errors import KaplanError, PublishError
 from kaplan.glossary import Lang, check_lang, label
-from kaplan.params import load_params, params_as_dict
+from kaplan.params import load_params, locks_dir, params_as_dict
 from kaplan.publish import publish, staging_dir, write_manifest
-from kaplan.report import locks_dir, month_start, resolve_as_of, resolve_data_dir
+from kaplan.report import month_start, resolve_as_of, resolve_data_dir
 
 log = logging.getLogger(__name__)
 

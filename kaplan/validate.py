@@ -40,7 +40,7 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
-from kaplan.errors import InputError, Problem
+from kaplan.errors import InputError, Problem, problem_key
 from kaplan.reading import RawTable, column_letters
 from kaplan.schema import TABLES, Column, Table
 
@@ -531,6 +531,5 @@ def _capped(problems: list[Problem]) -> list[str]:
 
 def input_error(problems: list[Problem], warnings: list[Problem], locations: Mapping[str, str]) -> InputError:
     """One :class:`InputError` holding every problem, its message capped per column."""
-    error = InputError(problems, warnings)
-    error.args = (_report(error.problems, locations),)  # already sorted and without repeats
-    return error
+    unique = sorted(set(problems), key=problem_key)
+    return InputError(unique, warnings, message=_report(unique, locations))

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import kaplan
 from kaplan.tables import Tables
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the test run's caches (validated tables, demo data) out of the user's cache folder."""
+    os.environ.setdefault("KAPLAN_CACHE_DIR", tempfile.mkdtemp(prefix="kaplan-test-cache-"))
 
 
 @pytest.fixture(scope="session")

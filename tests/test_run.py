@@ -113,3 +113,30 @@ def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert "sales" in err and "row 2" in err and "units" in err and "Traceback" not in err
     assert not out.exists() or not any(out.rglob("*.html"))
+
+
+def test_changed_locked_targets_stop_check_and_run(small_dir: Path, tmp_path: Path, capsys) -> None:
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "default.yaml").write_text("rolling: true\n", encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(small_dir, data)
+    assert main(["lock", "--year", "2026", "--data", str(data), "--locks", str(params / "locks")]) == 0
+    lines = (data / "annual_targets.csv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    row = next(i for i, line in enumerate(lines) if line.startswith("2026,"))
+    cells = lines[row].split(",")
+    old = int(cells[head.index("units")])
+    cells[head.index("units")] = str(old + 5)
+    lines[row] = ",".join(cells)
+    (data / "annual_targets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    out = tmp_path / "out"
+    check = ["check", "--data", str(data)]
+    run = ["run", "--month", "2026-06", "--data", str(data), "--out", str(out)]
+    for command in (check, run):
+        assert main([*command, "--params", str(params / "default.yaml")]) == 2
+        err = capsys.readouterr().err
+        assert cells[head.index("dealer_id")] in err and f"{old} -> {old + 5}" in err, err
+        assert "kaplan lock" in err and "Traceback" not in err
+    assert not out.exists()

@@ -31,7 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from kaplan.errors import InputError, Problem
-from kaplan.reading import SUFFIXES, RawTable, file_sha256, read_table, table_files
+from kaplan.files import cache_root, sha256_file
+from kaplan.reading import SUFFIXES, RawTable, read_table, table_files
 from kaplan.schema import TABLE_NAMES, TABLES
 from kaplan.tables import Tables, typed
 from kaplan.validate import check_tables, final_frame, input_error
@@ -67,7 +68,7 @@ def file_hashes(files: dict[str, Path | None]) -> dict[str, str]:
     hashes = {}
     for name, file in files.items():
         try:
-            hashes[name] = file_sha256(file) if file is not None else None
+            hashes[name] = sha256_file(file) if file is not None else None
         except OSError as exc:
             log.debug("cannot hash %s: %s", file, exc)
     return {name: digest for name, digest in hashes.items() if digest is not None}
@@ -124,15 +125,6 @@ def validated_tables(
 
 
 # --- cache -----------------------------------------------------------------------------------
-
-
-def cache_root() -> Path:
-    """Where validated tables are cached (``tables/`` under it)."""
-    if os.environ.get("KAPLAN_CACHE_DIR"):
-        return Path(os.environ["KAPLAN_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "kaplan"
-    return Path.home() / ".cache" / "kaplan"
 
 
 def cache_key(files: dict[str, Path | None], hashes: dict[str, str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -23,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kaplan.errors import KaplanError, PublishError
+from kaplan.files import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +80,6 @@ def file_hashes(folder: Path) -> dict[str, str]:
         if rel != MANIFEST:
             out[rel] = sha256_file(path)
     return out
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import logging
 import re
@@ -91,14 +90,6 @@ def table_files(data_dir: Path, names: Iterable[str]) -> dict[str, list[Path]]:
     """For each table name, the files in ``data_dir`` that hold it (any supported suffix)."""
     present = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()}
     return {name: [present[f"{name}{suffix}"] for suffix in SUFFIXES if f"{name}{suffix}" in present] for name in names}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_table(name: str, path: Path) -> RawTable:

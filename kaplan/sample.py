@@ -33,6 +33,7 @@ from kaplan import __version__
 from kaplan import sample_leads as pipeline
 from kaplan import sample_world as world
 from kaplan.errors import KaplanError
+from kaplan.files import cache_root
 from kaplan.sample_world import SCALES, Scale
 from kaplan.schema import TABLES
 from kaplan.tables import Tables
@@ -239,15 +240,6 @@ def write_sample(
 
 
 # ---------------------------------------------------------------- the bundled demo data set
-
-
-def cache_root() -> Path:
-    """``$KAPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/kaplan``, else ``~/.cache/kaplan``."""
-    if os.environ.get("KAPLAN_CACHE_DIR"):
-        return Path(os.environ["KAPLAN_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "kaplan"
-    return Path.home() / ".cache" / "kaplan"
 
 
 GENERATOR_FILES = ("sample.py", "sample_world.py", "sample_leads.py", "reference.py", "schema.py")

@@ -94,6 +94,11 @@ def run_month(
 ) -> Path:
     """Publish month ``month`` and return the new version folder."""
     timings: dict[str, float] = {}
+    # papermill changes the process's working directory while it starts a kernel; with two
+    # notebooks at once a relative path would be read against the other one's folder
+    out_dir, notebook_dir = Path(out_dir).resolve(), Path(notebook_dir).resolve()
+    params_file = Path(params_file).resolve() if params_file else None
+    data_dir = Path(data_dir).resolve() if data_dir else None
     logging.getLogger("papermill").setLevel(logging.WARNING)
     language = check_lang(lang)
     month_start(month)

@@ -84,12 +84,15 @@ def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path)
     assert list((out / "2026-06").iterdir()) == []
 
 
-def test_two_runs_at_once_publish_two_whole_versions(hostile_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
+def test_two_runs_at_once_publish_two_whole_versions(
+    hostile_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = Path("out")  # relative, as `make report` gives it: papermill's chdir must not move it
     results: list[Path] = []
     runs = [
         threading.Thread(target=lambda: results.append(
-            run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, workers=1)))
+            run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out)))
         for _ in range(2)
     ]
     for t in runs:

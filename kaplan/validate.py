@@ -397,7 +397,11 @@ def duplicate_key_problems(spec: Table, text: pd.DataFrame) -> list[Problem]:
 
 
 def reference_problems(spec: Table, text: Mapping[str, pd.DataFrame]) -> list[Problem]:
-    """Ids of ``spec`` not found in the table they refer to (skipped when that table is unreadable)."""
+    """Ids of ``spec`` not found in the table they refer to.
+
+    Skipped when that table is unreadable, lacks the column, or has no rows although it must have
+    some: its own problem names the cause, and every id would otherwise be listed as unknown.
+    """
     problems = []
     own = text.get(spec.name)
     if own is None:
@@ -406,6 +410,8 @@ def reference_problems(spec: Table, text: Mapping[str, pd.DataFrame]) -> list[Pr
         target = text.get(ref.table)
         (column,), (target_column,) = ref.columns, ref.target_columns
         if target is None or column not in own or target_column not in target:
+            continue
+        if target.empty and not TABLES[ref.table].may_be_empty:
             continue
         values = own[column]
         unknown = values[(values != "") & ~isin(values, target[target_column])]

@@ -24,6 +24,8 @@ from kaplan.allocate import Components, apportion_groups, components, composite
 from kaplan.glossary import TERMS, Lang, code_label, label
 
 if TYPE_CHECKING:
+    import ipywidgets
+
     from kaplan.report import Context
     from kaplan.targets import MonthTargets
 
@@ -147,7 +149,7 @@ def weight_explorer(ctx: Context, scenarios: pd.DataFrame) -> None:
         _widgets(ctx, live)
 
 
-def _widgets(ctx: Context, live: LiveSplit) -> None:
+def _widgets(ctx: Context, live: LiveSplit) -> ipywidgets.VBox:
     import ipywidgets as w
     from IPython.display import display
 
@@ -181,5 +183,7 @@ def _widgets(ctx: Context, live: LiveSplit) -> None:
 
     for control in (*sliders.values(), line, level):
         control.observe(redraw, names="value")
-    display(w.VBox([*sliders.values(), line, level, out]))
+    box = w.VBox([*sliders.values(), line, level, out])
+    display(box)
     redraw()
+    return box

@@ -3,9 +3,6 @@ calls; budget: cheaper than one groupby-sum over the whole sales table), and the
 
 from __future__ import annotations
 
-import logging
-
-import numpy as np
 import pandas as pd
 from common import Context, Result, median_time
 
@@ -13,48 +10,15 @@ from kaplan.allocate import blend, components, composite_shares
 from kaplan.evaluation import quarterly_attainment
 from kaplan.params import Params
 from kaplan.seasonal import plan_table
-from kaplan.tables import Tables
 from kaplan.targets import month_targets
-
-log = logging.getLogger(__name__)
 
 MONTH = "2026-06"
 
 
-def synthetic_tables(dealers: int = 2000, products: int = 40, orders: int = 1_000_000, seed: int = 7) -> Tables:
-    """A national-sized data set for when the sample generator is not available."""
-    rng = np.random.default_rng(seed)
-    provinces = np.array([f"省{i:02d}" for i in range(31)])
-    province_of = provinces[rng.integers(0, 31, dealers)]
-    region_of_province = {p: f"大区{i % 8}" for i, p in enumerate(provinces)}
-    org = pd.DataFrame({"dealer_id": [f"D{i:04d}" for i in range(dealers)], "dealer_name": "经销商",
-                        "province": province_of, "region": [region_of_province[p] for p in province_of]})
-    prods = pd.DataFrame({"product_id": [f"P{i:02d}" for i in range(products)], "product_name": "车型",
-                          "line": np.array(["command", "work", "conversion"])[np.arange(products) % 3]})
-    days = pd.date_range("2023-01-01", "2026-06-20").to_numpy()
-    sales = pd.DataFrame({"order_id": np.char.add("o", np.arange(orders).astype(str)),
-                          "date": days[rng.integers(0, len(days), orders)],
-                          "dealer_id": org["dealer_id"].to_numpy()[rng.integers(0, dealers, orders)],
-                          "product_id": prods["product_id"].to_numpy()[rng.integers(0, products, orders)],
-                          "customer_id": "C1", "units": rng.integers(1, 30, orders)})
-    grid = pd.MultiIndex.from_product([[2026], org["dealer_id"], ["command", "work", "conversion"]],
-                                      names=["year", "dealer_id", "line"]).to_frame(index=False)
-    targets = grid.assign(units=rng.integers(0, 400, len(grid)))
-    return Tables.from_frames(org=org, products=prods, sales=sales, annual_targets=targets)  # fmt: skip
-
-
-def _tables(ctx: Context) -> tuple[Tables, str]:
-    try:
-        return ctx.tables, "national sample"
-    except ImportError as exc:  # the sample generator or loader is not there yet
-        log.warning("national sample unavailable (%s): using a synthetic data set of the same size", exc)
-        return synthetic_tables(), "synthetic national-size data"
-
-
 def run(ctx: Context) -> list[Result]:
-    tables, source = _tables(ctx)
+    tables = ctx.tables
     params = Params()
-    rows = f"{len(tables.sales):,} sales rows, {len(tables.org):,} dealers, {source}"
+    rows = f"{len(tables.sales):,} sales rows, {len(tables.org):,} dealers"
     comp = components(tables, MONTH, "dealer")
     weights = [(0.4, 0.3, 0.3), (0.5, 0.25, 0.25), (0.2, 0.6, 0.2), (0.0, 0.0, 1.0)]
     state = {"i": 0}

@@ -4,7 +4,7 @@ the suggested weights over the 0.05 simplex grid (231 weight sets), and the whol
 from __future__ import annotations
 
 import numpy as np
-from bench_allocate import MONTH, _tables
+from bench_allocate import MONTH
 from common import Context, Result, median_time
 
 from kaplan.params import Params
@@ -12,9 +12,9 @@ from kaplan.scenarios import backtest_data, backtest_many, scenarios_sheet, simp
 
 
 def run(ctx: Context) -> list[Result]:
-    tables, source = _tables(ctx)
+    tables = ctx.tables
     params = Params()
-    rows = f"{len(tables.sales):,} sales rows, {source}"
+    rows = f"{len(tables.sales):,} sales rows"
     bd = backtest_data(tables, MONTH)
     grid = simplex_grid(0.05)
     one = np.array([params.split_weights.as_tuple()])

@@ -6,6 +6,7 @@ import gc
 import os
 import statistics
 import time
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -64,6 +65,16 @@ def median_time(fn: Callable[[], object], runs: int = 5, warmup: int = 1) -> flo
         fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def traced_peak(fn: Callable[[], object]) -> float:
+    """Peak Python allocations of one call, MB (numpy and pandas buffers included)."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
 
 
 def machine() -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -24,7 +25,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 class PlotlyToHtml(Preprocessor):
     """Turn plotly mime outputs into static HTML, embedding plotly.js once per page."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         import plotly.io as pio
 
         first = True
@@ -78,6 +79,6 @@ def notebook_html(notebook: Path, title: str) -> str:
     return body
 
 
-def _hidden(cell) -> bool:
+def _hidden(cell: NotebookNode) -> bool:
     tags = set(cell.get("metadata", {}).get("tags", []))
     return bool(tags & {"parameters", "injected-parameters", "remove-cell"})

@@ -8,7 +8,7 @@ through :func:`html.escape`, so a customer called ``<script>`` shows as text.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ STYLE = """
 """
 
 
-def _formatter(column: str, series: pd.Series):
+def _formatter(column: str, series: pd.Series) -> Callable[[object], str]:
     if pd.api.types.is_datetime64_any_dtype(series):
         return lambda v: "" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
     if pd.api.types.is_bool_dtype(series):

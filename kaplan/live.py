@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import ipywidgets
 
     from kaplan.report import Context
+    from kaplan.tables import Tables
     from kaplan.targets import MonthTargets
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class LiveSplit:
     issued: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, data, month: str, targets: MonthTargets) -> LiveSplit:
+    def build(cls, data: Tables, month: str, targets: MonthTargets) -> LiveSplit:
         comps = {level: components(data, month, level) for level in ("province", "dealer")}
         live = cls(targets, comps)
         for level, comp in comps.items():

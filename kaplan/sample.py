@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kaplan import __version__
 from kaplan import sample_leads as pipeline
@@ -107,7 +108,7 @@ def sample_tables(scale: str = "demo", seed: int = 7, until: date = DEMO["until"
 # ---------------------------------------------------------------- writing
 
 
-def arrow_table(name: str, frame: pd.DataFrame):
+def arrow_table(name: str, frame: pd.DataFrame) -> pa.Table:
     """The table as a pyarrow Table with contract types (dates as date32, blanks as nulls)."""
     import pyarrow as pa
 

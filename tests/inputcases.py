@@ -53,6 +53,18 @@ def to_xlsx(folder: Path, table: str, title: str | None = None) -> Path:
     return path
 
 
+def load_problems(folder: Path) -> list[str]:
+    """The problem lines ``kaplan.load`` raises for ``folder`` (it must raise)."""
+    import pytest
+
+    from kaplan.errors import InputError
+    from kaplan.loader import load_tables
+
+    with pytest.raises(InputError) as caught:
+        load_tables(folder)
+    return problem_lines(str(caught.value))
+
+
 def problem_lines(message: str) -> list[str]:
     """The ``- table, row N, column: ...`` lines of an error message, without the bullet."""
     return [line.strip()[2:] for line in message.splitlines() if line.strip().startswith("- ")]

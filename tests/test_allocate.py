@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from frames import sales_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -188,16 +189,7 @@ SALES_ROWS = [  # date, dealer, product, units
     ("2026-01-02", "D3", "PW", 4),
     ("2026-04-01", "D1b", "PC", 500),  # month M itself: in no component
 ]
-SALES = pd.DataFrame(
-    {
-        "order_id": [f"o{i}" for i in range(len(SALES_ROWS))],
-        "date": [r[0] for r in SALES_ROWS],
-        "dealer_id": [r[1] for r in SALES_ROWS],
-        "product_id": [r[2] for r in SALES_ROWS],
-        "customer_id": "C1",
-        "units": [r[3] for r in SALES_ROWS],
-    }
-)
+SALES = sales_frame(SALES_ROWS)
 TARGETS = pd.DataFrame(
     {
         "year": [2026] * 6 + [2025],

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from frames import sales_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,9 +29,7 @@ STAFF = pd.DataFrame(
 PRODUCTS = pd.DataFrame({"product_id": ["PC", "PW"], "product_name": ["a", "b"], "line": ["command", "work"]})
 SALES_ROWS = [("2026-02-03", "D1", "PC", 3), ("2026-03-03", "D1", "PW", 2), ("2026-05-05", "D2", "PC", 5),
               ("2026-01-09", "D3", "PW", 1), ("2027-01-09", "D3", "PW", 50)]  # fmt: skip
-SALES = pd.DataFrame({"order_id": [f"o{i}" for i in range(len(SALES_ROWS))], "date": [r[0] for r in SALES_ROWS],
-                      "dealer_id": [r[1] for r in SALES_ROWS], "product_id": [r[2] for r in SALES_ROWS],
-                      "customer_id": "C", "units": [r[3] for r in SALES_ROWS]})  # fmt: skip
+SALES = sales_frame(SALES_ROWS, customer_id="C")
 TARGETS = pd.DataFrame({"year": 2026, "dealer_id": ["D1", "D1", "D3"], "line": ["command", "work", "work"],
                         "units": [10, 4, 7]})  # fmt: skip
 PARAMS = params_from_mapping({})

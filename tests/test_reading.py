@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from inputcases import clean_copy, csv_rows, problem_lines, to_xlsx, write_xlsx
+from inputcases import clean_copy, csv_rows, load_problems, to_xlsx, write_xlsx
 
 from kaplan import reading
 from kaplan.errors import InputError
@@ -24,12 +24,6 @@ from kaplan.reading import column_index, column_letters, read_table, xlsx_preche
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def _problems(folder: Path) -> list[str]:
-    with pytest.raises(InputError) as caught:
-        load_tables(folder)
-    return problem_lines(str(caught.value))
 
 
 def test_openpyxl_parses_xml_with_defusedxml() -> None:
@@ -79,7 +73,7 @@ def test_two_files_for_one_table(tmp_path: Path) -> None:
     folder = clean_copy(tmp_path)
     write_xlsx(folder / "org.xlsx", csv_rows(folder, "org"), "org")
     assert "org: expected one file for the table, found 2 (org.csv, org.xlsx): keep only the one to use" in (
-        _problems(folder)
+        load_problems(folder)
     )
 
 
@@ -118,7 +112,7 @@ def test_xlsx_formula_without_a_saved_value(tmp_path: Path) -> None:
     assert (
         "sales, row 3, units: expected a value, found a formula without a saved value in F3: paste values "
         "(Paste Special > Values) or open and save the file in Excel"
-    ) in _problems(folder)
+    ) in load_problems(folder)
 
 
 def test_xlsx_merged_cells(tmp_path: Path) -> None:
@@ -127,7 +121,7 @@ def test_xlsx_merged_cells(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     book["org"].merge_cells("D2:D3")
     book.save(path)
-    lines = _problems(folder)
+    lines = load_problems(folder)
     assert (
         "org, row 2, region: expected one value per cell, found merged cells D2:D3: unmerge them and fill every cell"
     ) in lines
@@ -205,7 +199,7 @@ def test_xlsx_blank_rows_keep_sheet_row_numbers(tmp_path: Path) -> None:
     sheet.insert_rows(5)  # a blank row between the first and second order
     sheet["F7"] = "0"
     book.save(path)
-    assert _problems(folder) == ["sales, row 7, units: expected a whole number > 0, found '0'"]
+    assert load_problems(folder) == ["sales, row 7, units: expected a whole number > 0, found '0'"]
 
 
 def test_xlsx_mixed_date_types_in_one_column(tmp_path: Path) -> None:
@@ -217,7 +211,7 @@ def test_xlsx_mixed_date_types_in_one_column(tmp_path: Path) -> None:
     sheet["B3"] = "2024/03/01"
     sheet["B4"] = 45352
     book.save(path)
-    assert _problems(folder) == [
+    assert load_problems(folder) == [
         "sales, row 3, date: expected a date as YYYY-MM-DD, found '2024/03/01'",
         "sales, row 4, date: expected a date as YYYY-MM-DD, found '45352' "
         "(an Excel serial number: format the column as a date or YYYY-MM-DD text)",
@@ -320,7 +314,7 @@ def test_not_a_zip(tmp_path: Path) -> None:
     folder = clean_copy(tmp_path)
     (folder / "org.csv").unlink()
     (folder / "org.xlsx").write_text("dealer_id\nD1\n")
-    assert "org: not a readable .xlsx file" in _problems(folder)[0]
+    assert "org: not a readable .xlsx file" in load_problems(folder)[0]
 
 
 # --- parquet ---------------------------------------------------------------------------------
@@ -343,7 +337,7 @@ def test_parquet_decimals_in_an_int_column_are_refused(tmp_path: Path) -> None:
     sales = load_tables(folder).sales.assign(units=[3.0, 12.5, 1.0])
     (folder / "sales.csv").unlink()
     sales.to_parquet(folder / "sales.parquet")
-    assert _problems(folder) == ["sales, row 3, units: expected a whole number, found '12.5' (a decimal)"]
+    assert load_problems(folder) == ["sales, row 3, units: expected a whole number, found '12.5' (a decimal)"]
 
 
 # --- helpers ---------------------------------------------------------------------------------

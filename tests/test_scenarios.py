@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from frames import sales_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,9 +36,7 @@ ORG = pd.DataFrame({"dealer_id": ["D1", "D2"], "dealer_name": ["甲", "乙"], "p
 PRODUCTS = pd.DataFrame({"product_id": ["PC", "PW"], "product_name": ["a", "b"], "line": ["command", "work"]})
 ROWS = [("2026-01-10", "D1", 10), ("2026-02-10", "D1", 5), ("2026-02-11", "D2", 5), ("2026-03-10", "D2", 10),
         ("2026-04-02", "D1", 99), ("2024-12-31", "D2", 99)]  # fmt: skip
-SALES = pd.DataFrame({"order_id": [f"o{i}" for i in range(len(ROWS))], "date": [r[0] for r in ROWS],
-                      "dealer_id": [r[1] for r in ROWS], "product_id": "PC", "customer_id": "C",
-                      "units": [r[2] for r in ROWS]})  # fmt: skip
+SALES = sales_frame([(d, dealer, "PC", u) for d, dealer, u in ROWS], customer_id="C")
 TARGETS = pd.DataFrame({"year": 2026, "dealer_id": ["D1", "D2"], "line": "command", "units": [30, 10]})
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from frames import sales_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,16 +44,7 @@ SALES_ROWS = [
     ("2026-01-20", "D2", "PC", 20), ("2026-03-31", "D2", "PC", 10), ("2026-02-01", "D3", "PC", 20),
     ("2026-02-14", "D2", "PW", 6), ("2026-01-02", "D3", "PW", 4), ("2026-04-01", "D1b", "PC", 500),
 ]  # fmt: skip
-SALES = pd.DataFrame(
-    {
-        "order_id": [f"o{i}" for i in range(len(SALES_ROWS))],
-        "date": [r[0] for r in SALES_ROWS],
-        "dealer_id": [r[1] for r in SALES_ROWS],
-        "product_id": [r[2] for r in SALES_ROWS],
-        "customer_id": "C1",
-        "units": [r[3] for r in SALES_ROWS],
-    }
-)
+SALES = sales_frame(SALES_ROWS)
 TARGETS = pd.DataFrame(
     {
         "year": [2026] * 6,

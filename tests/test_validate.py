@@ -11,7 +11,7 @@ import hypothesis.strategies as st
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from inputcases import clean_copy, edit, problem_lines
+from inputcases import clean_copy, edit, load_problems, problem_lines
 
 from kaplan.cli import main
 from kaplan.errors import InputError, Problem
@@ -30,12 +30,6 @@ from kaplan.validate import (
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def _problems(folder: Path) -> list[str]:
-    with pytest.raises(InputError) as caught:
-        load_tables(folder)
-    return problem_lines(str(caught.value))
 
 
 Edit = Callable[[Path], None]
@@ -189,14 +183,14 @@ def test_every_problem_of_every_table_comes_in_one_error(tmp_path: Path) -> None
     folder = clean_copy(tmp_path)
     for case in ("negative_units", "unknown_code", "missing_required_value", "bad_month"):
         CASES[case][0](folder)
-    lines = _problems(folder)
+    lines = load_problems(folder)
     assert [CASES[c][1] for c in ("missing_required_value", "bad_month", "unknown_code", "negative_units")] == lines
 
 
 def test_missing_required_table_file_is_named(tmp_path: Path) -> None:
     folder = clean_copy(tmp_path)
     (folder / "customers.csv").unlink()
-    lines = _problems(folder)
+    lines = load_problems(folder)
     assert (
         f"customers: expected a file customers.csv or customers.xlsx or customers.parquet in {folder}, found none"
     ) in lines
@@ -239,7 +233,7 @@ def test_blank_rows_are_dropped_and_later_rows_keep_their_numbers(tmp_path: Path
     assert tables.sales["order_id"].tolist() == ["O1", "O2", "O3"]
     assert "sales: 2 blank row(s) dropped (rows 3, 4)" in tables.warnings
     edit(folder, "sales", "C2,1\n", "C2,0\n")
-    assert "sales, row 6, units: expected a whole number > 0, found '0'" in _problems(folder)
+    assert "sales, row 6, units: expected a whole number > 0, found '0'" in load_problems(folder)
 
 
 def test_unknown_extra_column_is_a_warning(tmp_path: Path) -> None:
@@ -376,7 +370,7 @@ def test_text_next_to_a_negative_number_are_both_reported(tmp_path: Path) -> Non
     folder = clean_copy(tmp_path)
     edit(folder, "sales", "C1,3", "C1,abc")
     edit(folder, "sales", "C2,12", "C2,-3")
-    assert _problems(folder) == [
+    assert load_problems(folder) == [
         "sales, row 2, units: expected a whole number, found 'abc'",
         "sales, row 3, units: expected a whole number > 0, found '-3'",
     ]

@@ -1,0 +1,61 @@
+"""Values of every sheet of every workbook of a published month, as digests.
+
+``python tests/golden.py outputs/2026-06/v1 > tests/fixtures/golden/demo-2026-06.json`` records the
+demo month; ``test_golden.py`` publishes the demo month again and compares sheet by sheet.
+Values, not bytes: each cell as openpyxl reads it (numbers, text, dates), row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, float):
+        return round(value, 9)
+    return value
+
+
+def sheet_values(path: Path) -> dict[str, dict[str, object]]:
+    """Per sheet: rows, columns, header row and a sha256 of every row's values."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out = {}
+    try:
+        for sheet in book.worksheets:
+            digest = hashlib.sha256()
+            rows = 0
+            header: list[object] = []
+            width = 0
+            for row in sheet.iter_rows(values_only=True):
+                values = [_cell(v) for v in row]
+                while values and values[-1] is None:
+                    values.pop()
+                if rows == 0:
+                    header = values
+                width = max(width, len(values))
+                digest.update(json.dumps(values, ensure_ascii=False, default=str).encode())
+                rows += 1
+            out[sheet.title] = {"rows": rows, "columns": width, "header": header, "sha256": digest.hexdigest()}
+    finally:
+        book.close()
+    return out
+
+
+def month_values(version: Path) -> dict[str, dict[str, dict[str, object]]]:
+    """Every workbook under a version folder (relative path -> sheets)."""
+    return {p.relative_to(version).as_posix(): sheet_values(p) for p in sorted(version.rglob("*.xlsx"))}
+
+
+if __name__ == "__main__":
+    json.dump(month_values(Path(sys.argv[1])), sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
+    sys.stdout.write("\n")

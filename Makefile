@@ -30,7 +30,7 @@ report: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kaplan tests benchmarks
-	$(BIN)/python -m kaplan.notebook_tools check-stripped notebooks
+	$(BIN)/python -m kaplan.run.notebook_tools check-stripped notebooks
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
@@ -44,7 +44,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 strip: $(STAMP)
-	$(BIN)/python -m kaplan.notebook_tools strip notebooks
+	$(BIN)/python -m kaplan.run.notebook_tools strip notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 from common import Context, Result, median_time
 
-from kaplan.allocate import blend, components, composite_shares
-from kaplan.evaluation import quarterly_attainment
-from kaplan.params import Params
-from kaplan.seasonal import plan_table
-from kaplan.targets import month_targets
+from kaplan.core.params import Params
+from kaplan.plan.composite import blend, components, composite_shares
+from kaplan.plan.evaluation import quarterly_attainment
+from kaplan.plan.seasonal import plan_table
+from kaplan.plan.targets import month_targets
 
 MONTH = "2026-06"
 

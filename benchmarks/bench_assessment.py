@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 from common import Context, Result, median_time, traced_peak
 
-from kaplan import assessment, attainment, kpi, rectification
-from kaplan.excel import write_workbook
-from kaplan.facts import sales_facts, staff_scope
-from kaplan.params import Params
+from kaplan.assessment import assess as assessment
+from kaplan.assessment import attainment, kpi, rectification
+from kaplan.core.facts import sales_facts, staff_scope
+from kaplan.core.params import Params
+from kaplan.report.excel import write_workbook
 
 MONTH = "2026-06"
 AS_OF = pd.Timestamp("2026-06-20")

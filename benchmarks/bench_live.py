@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from common import Context, Result, median_time
 
-from kaplan.live import LiveSplit, scenario_targets
-from kaplan.scenarios import scenarios_sheet
-from kaplan.targets import month_targets
+from kaplan.plan.live import LiveSplit, scenario_targets
+from kaplan.plan.scenarios import scenarios_sheet
+from kaplan.plan.targets import month_targets
 
 MONTH = "2026-06"
 

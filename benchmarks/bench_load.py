@@ -13,7 +13,7 @@ from pathlib import Path
 
 from common import Context, Result, median_time
 
-from kaplan.loader import load_tables
+from kaplan.inputs.loader import load_tables
 
 
 def _cpu_seconds(fn: Callable[[], object]) -> float:
@@ -64,7 +64,7 @@ def run(ctx: Context) -> list[Result]:
 
 def _every_unit_wrong(data: Path) -> Result:
     """Every sales row with units written as a decimal ("3.0"): ~1 M problems gathered and listed."""
-    from kaplan.errors import InputError
+    from kaplan.core.errors import InputError
 
     with tempfile.TemporaryDirectory() as folder:
         bad = Path(folder)

@@ -11,10 +11,11 @@ from collections.abc import Callable
 import pandas as pd
 from common import Context, Result, median_time, traced_peak
 
-from kaplan import leads, pipeline, tiers
-from kaplan.facts import sales_facts
-from kaplan.params import Params
-from kaplan.tables import Tables
+from kaplan.core.facts import sales_facts
+from kaplan.core.params import Params
+from kaplan.core.tables import Tables
+from kaplan.leads import pipeline, tiers
+from kaplan.leads import registry as leads
 
 MONTH = "2026-06"
 AS_OF = pd.Timestamp("2026-06-20")

@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pandas as pd
 from common import Context, Result, median_time, traced_peak
 
-from kaplan import progress
-from kaplan.facts import sales_facts
-from kaplan.params import Params
+from kaplan.core.facts import sales_facts
+from kaplan.core.params import Params
+from kaplan.progress import board as progress
 
 MONTH = "2026-06"
 AS_OF = "2026-06-20"

@@ -32,7 +32,7 @@ def tree_rss(process: psutil.Process) -> int:
 
 def timed_run(data: Path, out: Path, cache: Path) -> tuple[float, float, dict]:
     env = {**os.environ, "KAPLAN_CACHE_DIR": str(cache)}
-    command = [sys.executable, "-m", "kaplan.cli", "run", "--month", "2026-06", "--data", str(data), "--out", str(out)]
+    command = [sys.executable, "-m", "kaplan", "run", "--month", "2026-06", "--data", str(data), "--out", str(out)]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     watcher = psutil.Process(process.pid)

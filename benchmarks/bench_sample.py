@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common import Context, Result
 
-from kaplan.sample import document_date, sample_tables, write_tables
+from kaplan.sample.write import document_date, sample_tables, write_tables
 
 UNTIL = date(2026, 6, 20)
 

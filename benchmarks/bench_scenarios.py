@@ -7,8 +7,8 @@ import numpy as np
 from bench_allocate import MONTH
 from common import Context, Result, median_time
 
-from kaplan.params import Params
-from kaplan.scenarios import backtest_data, backtest_many, scenarios_sheet, simplex_grid, suggest
+from kaplan.core.params import Params
+from kaplan.plan.scenarios import backtest_data, backtest_many, scenarios_sheet, simplex_grid, suggest
 
 
 def run(ctx: Context) -> list[Result]:

@@ -33,7 +33,7 @@ class Context:
 
     @cached_property
     def data_dir(self) -> Path:
-        from kaplan.sample import generator_fingerprint, write_sample
+        from kaplan.sample.write import generator_fingerprint, write_sample
 
         folder = CACHE / f"{self.scale}-seed{self.seed}-{generator_fingerprint()}"
         if not (folder / ".complete").exists():
@@ -50,7 +50,7 @@ class Context:
 
     @cached_property
     def params(self):
-        from kaplan.params import load_params
+        from kaplan.core.params import load_params
 
         return load_params()
 

@@ -1,6 +1,6 @@
 """kaplan: key-account sales planning workbook for vehicle makers.
 
-Public API: :func:`load` (read and validate an input folder), :mod:`kaplan.allocate`
+Public API: :func:`load` (read and validate an input folder), :mod:`kaplan.plan.composite`
 (``apportion``, ``composite_shares``).
 """
 
@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from kaplan.tables import Tables
+    from kaplan.core.tables import Tables
 
 
 def load(path: str | Path, locks: str | Path | None = None) -> Tables:
     """Read and validate the input folder ``path`` (DESIGN §3) and return its tables.
 
-    Every problem is gathered in one pass and raised together as :class:`kaplan.errors.InputError`.
+    Every problem is gathered in one pass and raised together as :class:`kaplan.core.errors.InputError`.
     With ``locks`` (a folder of annual locks, ``params/locks``), annual targets of a locked year
-    must equal the lock, or :class:`kaplan.errors.LockError` names what changed.
+    must equal the lock, or :class:`kaplan.core.errors.LockError` names what changed.
     """
-    from kaplan.loader import load_tables
+    from kaplan.inputs.loader import load_tables
 
     return load_tables(Path(path), locks=Path(locks) if locks else None)
 

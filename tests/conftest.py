@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kaplan
-from kaplan.tables import Tables
+from kaplan.core.tables import Tables
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -20,7 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def small_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``small`` sample data set (CSV), generated once; treat it as read-only."""
-    from kaplan.sample import write_sample
+    from kaplan.sample.write import write_sample
 
     folder = tmp_path_factory.mktemp("small") / "data"
     write_sample(folder, scale="small", seed=7)
@@ -58,7 +58,7 @@ def hostile_dir(small_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="session")
 def published(hostile_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One real monthly run (papermill, export, publish) of the hostile small data set."""
-    from kaplan.run import run_month
+    from kaplan.run.month import run_month
 
     out = tmp_path_factory.mktemp("outputs")
     return run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, lang="zh")

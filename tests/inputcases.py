@@ -57,8 +57,8 @@ def load_problems(folder: Path) -> list[str]:
     """The problem lines ``kaplan.load`` raises for ``folder`` (it must raise)."""
     import pytest
 
-    from kaplan.errors import InputError
-    from kaplan.loader import load_tables
+    from kaplan.core.errors import InputError
+    from kaplan.inputs.loader import load_tables
 
     with pytest.raises(InputError) as caught:
         load_tables(folder)

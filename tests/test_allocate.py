@@ -12,7 +12,10 @@ from frames import sales_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.allocate import (
+from kaplan.core.errors import AllocationError
+from kaplan.core.params import SplitWeights
+from kaplan.core.tables import Tables
+from kaplan.plan.composite import (
     apportion,
     apportion_groups,
     blend,
@@ -20,9 +23,6 @@ from kaplan.allocate import (
     composite_shares,
     dropped_components,
 )
-from kaplan.errors import AllocationError
-from kaplan.params import SplitWeights
-from kaplan.tables import Tables
 
 # ----------------------------------------------------------------------------- apportion, by hand
 
@@ -323,8 +323,8 @@ def test_unknown_level_and_bad_month(month_data: Tables) -> None:
 
 
 def test_line_units_equals_grouping_the_sales_facts(small_tables: Tables) -> None:
-    from kaplan.allocate import line_units
-    from kaplan.facts import sales_facts
+    from kaplan.core.facts import sales_facts
+    from kaplan.plan.composite import line_units
 
     sales = small_tables.sales
     got = line_units(small_tables, sales, {"dealer_id": sales["dealer_id"], "year": sales["date"].dt.year})

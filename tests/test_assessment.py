@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kaplan import workflow
-from kaplan.assessment import (
+from kaplan.assessment import workflow
+from kaplan.assessment.assess import (
     assess,
     assessment_sheets,
     issued_dealer_targets,
@@ -17,12 +17,12 @@ from kaplan.assessment import (
     notes,
     ytd_targets,
 )
-from kaplan.attainment import ATTAINMENT_COLUMNS
-from kaplan.incentive import PAYOUT_COLUMNS
-from kaplan.params import Params
-from kaplan.rectification import RECTIFICATION_COLUMNS
-from kaplan.schema import KPI_ITEMS
-from kaplan.tables import Tables
+from kaplan.assessment.attainment import ATTAINMENT_COLUMNS
+from kaplan.assessment.incentive import PAYOUT_COLUMNS
+from kaplan.assessment.rectification import RECTIFICATION_COLUMNS
+from kaplan.core.params import Params
+from kaplan.core.schema import KPI_ITEMS
+from kaplan.core.tables import Tables
 
 PARAMS = Params()
 AS_OF = pd.Timestamp("2026-06-20")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.attainment import (
+from kaplan.assessment.attainment import (
     ATTAINMENT_COLUMNS,
     attainment_table,
     even_split,
@@ -16,9 +16,9 @@ from kaplan.attainment import (
     per_capita_targets,
     ytd_targets_from_annual,
 )
-from kaplan.errors import KaplanError
-from kaplan.facts import sales_facts, staff_scope
-from kaplan.tables import Tables
+from kaplan.core.errors import KaplanError
+from kaplan.core.facts import sales_facts, staff_scope
+from kaplan.core.tables import Tables
 
 
 def test_seed_per_capita_example() -> None:

@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 from inputcases import CLEAN, problem_lines
 
-from kaplan.cli import main
+from kaplan.run.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = FIXTURES / "bad"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from inputcases import clean_copy, edit
 
-from kaplan.checking import CheckError, check_folder
-from kaplan.cli import main
-from kaplan.errors import InputError, ParamsError
+from kaplan.core.errors import InputError, ParamsError
+from kaplan.inputs.check import CheckError, check_folder
+from kaplan.run.cli import main
 
 NEGATIVE_UNITS = "sales, row 3, units: expected a whole number > 0, found '-12'"
 
@@ -106,7 +106,7 @@ def test_cli_as_a_process_on_an_xlsx_bomb(tmp_path: Path) -> None:
     edit(folder, "sales", "C2,12", "C2,-12")
     env = {**os.environ, "KAPLAN_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
-        [sys.executable, "-m", "kaplan.cli", "check", "--data", str(folder)],
+        [sys.executable, "-m", "kaplan", "check", "--data", str(folder)],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 2

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from kaplan.publish import verify_version, versions
+from kaplan.run.publish import verify_version, versions
 
 pytestmark = pytest.mark.slow
 
 
 def _start(data: Path, out: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "kaplan.cli", "run", "--month", "2026-06", "--as-of", "2026-06-20",
+    command = [sys.executable, "-m", "kaplan", "run", "--month", "2026-06", "--as-of", "2026-06-20",
                "--data", str(data), "--out", str(out)]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 

@@ -10,9 +10,9 @@ from frames import sales_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.evaluation import locked_quarter_targets, quarterly_attainment
-from kaplan.params import params_from_mapping
-from kaplan.tables import Tables
+from kaplan.core.params import params_from_mapping
+from kaplan.core.tables import Tables
+from kaplan.plan.evaluation import locked_quarter_targets, quarterly_attainment
 
 ORG = pd.DataFrame({"dealer_id": ["D1", "D2", "D3"], "dealer_name": ["甲", "乙", "丙"],
                     "province": ["P1", "P1", "P2"], "region": ["R1", "R1", "R2"]})  # fmt: skip

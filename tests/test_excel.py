@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaplan.excel import csv_safe, neutralised, safe_file_name, safe_sheet_name, write_workbook
+from kaplan.report.excel import csv_safe, neutralised, safe_file_name, safe_sheet_name, write_workbook
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx", "\nx", "=1+1"]
 

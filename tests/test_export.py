@@ -10,18 +10,18 @@ import papermill as pm
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from kaplan.export import notebook_html
+from kaplan.report.export import notebook_html
 
 pytestmark = pytest.mark.slow
 
 CELLS = [
     'title: str = "<b>t</b>"',
-    "from kaplan import report\nimport plotly.graph_objects as go\nimport pandas as pd",
+    "from kaplan.report import context as report\nimport plotly.graph_objects as go\nimport pandas as pd",
     "report.show_figure(go.Figure(go.Bar(x=['a', 'b'], y=[1, 2]), layout={'title': title}))",
     "report.show_figure(go.Figure(go.Scatter(x=[1, 2], y=[3, 1])))",
     "import ipywidgets as w\nw.IntSlider(3)",
     "from IPython.display import HTML, display\n"
-    "from kaplan.html import html_table\n"
+    "from kaplan.report.html import html_table\n"
     "display(HTML(html_table(pd.DataFrame({'customer_name': ['<script>alert(1)</script>']}))))",
 ]
 

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from kaplan.facts import sales_facts, staff_scope
-from kaplan.tables import Tables
+from kaplan.core.facts import sales_facts, staff_scope
+from kaplan.core.tables import Tables
 
 ORG = pd.DataFrame(
     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kaplan.html import html_notes, html_table
+from kaplan.report.html import html_notes, html_table
 
 
 def test_hostile_text_is_escaped_in_cells_headers_and_notes() -> None:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaplan.incentive import PAYOUT_COLUMNS, band_index, band_labels, payouts, schedule, schedule_figure
-from kaplan.params import Incentive, IncentiveBand
+from kaplan.assessment.incentive import PAYOUT_COLUMNS, band_index, band_labels, payouts, schedule, schedule_figure
+from kaplan.core.params import Incentive, IncentiveBand
 
 BANDS = Incentive().bands  # [0, 0.8) 0; [0.8, 1.0) 200; [1.0, 1.2) 400; [1.2, inf) 600
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from kaplan.excel import write_workbook
-from kaplan.issue import issue_workbooks
-from kaplan.targets import MonthTargets
+from kaplan.plan.targets import MonthTargets
+from kaplan.report.excel import write_workbook
+from kaplan.report.issue import issue_workbooks
 
 
 def _targets(regions: list[str]) -> MonthTargets:

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan import kpi
-from kaplan.params import Kpi
-from kaplan.schema import KPI_CRITERIA, KPI_ITEMS
-from kaplan.tables import Tables
+from kaplan.assessment import kpi
+from kaplan.core.params import Kpi
+from kaplan.core.schema import KPI_CRITERIA, KPI_ITEMS
+from kaplan.core.tables import Tables
 
 MONTH = "2026-06"  # Saturdays: 6, 13, 20, 27 June 2026
 DEFAULT = Kpi()

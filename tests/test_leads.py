@@ -7,8 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kaplan
-from kaplan.errors import InputError
-from kaplan.leads import (
+from kaplan.core.errors import InputError
+from kaplan.core.params import Qualification
+from kaplan.core.schema import OPEN_STAGES, STAGES
+from kaplan.leads.registry import (
     conversion_by,
     conversion_figure,
     days_since_tracked,
@@ -21,8 +23,6 @@ from kaplan.leads import (
     stale_leads,
     translated,
 )
-from kaplan.params import Qualification
-from kaplan.schema import OPEN_STAGES, STAGES
 
 AS_OF = pd.Timestamp("2026-06-20")
 

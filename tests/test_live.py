@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.live import LiveSplit, scenario_figure, scenario_targets
-from kaplan.params import Params, SplitWeights
-from kaplan.scenarios import scenarios_sheet
-from kaplan.tables import Tables
-from kaplan.targets import month_targets
+from kaplan.core.params import Params, SplitWeights
+from kaplan.core.tables import Tables
+from kaplan.plan.live import LiveSplit, scenario_figure, scenario_targets
+from kaplan.plan.scenarios import scenarios_sheet
+from kaplan.plan.targets import month_targets
 
 MONTH = "2026-06"
 
@@ -75,8 +75,8 @@ def test_published_report_holds_no_widget_only_output(published: Path) -> None:
 
 
 def test_sliders_redraw_for_every_control(small_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kaplan import live as live_module
-    from kaplan import report
+    from kaplan.plan import live as live_module
+    from kaplan.report import context as report
 
     ctx = report.context(MONTH, "2026-06-20", str(small_dir), language="en", interactive=True)
     shown: list[pd.DataFrame] = []

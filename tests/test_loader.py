@@ -11,11 +11,11 @@ import pytest
 from inputcases import clean_copy, edit
 
 import kaplan
-from kaplan import loader
-from kaplan.errors import InputError, LockError
-from kaplan.loader import cache_root, load_tables
-from kaplan.schema import DTYPES, TABLES
-from kaplan.tables import Tables
+from kaplan.core.errors import InputError, LockError
+from kaplan.core.schema import DTYPES, TABLES
+from kaplan.core.tables import Tables
+from kaplan.inputs import loader
+from kaplan.inputs.loader import cache_root, load_tables
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +135,7 @@ def test_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_locked_targets_are_verified_on_cache_miss_and_hit(tmp_path: Path) -> None:
-    lock = pytest.importorskip("kaplan.lock")
+    lock = pytest.importorskip("kaplan.inputs.lock")
     folder = clean_copy(tmp_path)
     locks = tmp_path / "locks"
     lock.lock_targets(load_tables(folder).annual_targets, 2026, locks, source=str(folder))
@@ -148,7 +148,7 @@ def test_locked_targets_are_verified_on_cache_miss_and_hit(tmp_path: Path) -> No
 
 
 def test_the_small_sample_loads_the_same_from_csv_and_parquet(small_dir: Path, tmp_path: Path) -> None:
-    from kaplan.sample import write_sample
+    from kaplan.sample.write import write_sample
 
     folder = write_sample(tmp_path / "parquet", scale="small", seed=7, fmt="parquet")
     _assert_same(load_tables(small_dir), load_tables(folder))

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kaplan
-from kaplan.cli import main
-from kaplan.errors import LockError
-from kaplan.lock import content_hash, lock_targets, read_lock, verify_locks, versions, year_targets
-from kaplan.tables import Tables
+from kaplan.core.errors import LockError
+from kaplan.core.tables import Tables
+from kaplan.inputs.lock import content_hash, lock_targets, read_lock, verify_locks, versions, year_targets
+from kaplan.run.cli import main
 
 TARGETS = pd.DataFrame(
     {

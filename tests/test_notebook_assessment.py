@@ -9,13 +9,13 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kaplan import workflow
-from kaplan.facts import sales_facts
-from kaplan.glossary import label
-from kaplan.kpi import kpi_table
-from kaplan.params import DEFAULT_FILE, load_params
-from kaplan.schema import KPI_ITEMS
-from kaplan.tables import Tables
+from kaplan.assessment import workflow
+from kaplan.assessment.kpi import kpi_table
+from kaplan.core.facts import sales_facts
+from kaplan.core.glossary import label
+from kaplan.core.params import DEFAULT_FILE, load_params
+from kaplan.core.schema import KPI_ITEMS
+from kaplan.core.tables import Tables
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK = NOTEBOOKS / "04_assessment.ipynb"

@@ -6,11 +6,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kaplan.glossary import label
-from kaplan.params import load_params
-from kaplan.pipeline import build
-from kaplan.tables import Tables
-from kaplan.targets import month_targets
+from kaplan.core.glossary import label
+from kaplan.core.params import load_params
+from kaplan.core.tables import Tables
+from kaplan.leads.pipeline import build
+from kaplan.plan.targets import month_targets
 
 pytestmark = pytest.mark.slow
 

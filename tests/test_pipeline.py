@@ -4,8 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.params import Params
-from kaplan.pipeline import (
+from kaplan.core.params import Params
+from kaplan.core.schema import FACTORS
+from kaplan.core.tables import Tables
+from kaplan.leads.pipeline import (
     FORECAST_COLUMNS,
     build,
     close_months,
@@ -16,8 +18,6 @@ from kaplan.pipeline import (
     pipeline_sheets,
     uncovered,
 )
-from kaplan.schema import FACTORS
-from kaplan.tables import Tables
 
 MONTH = "2026-06"
 AS_OF = pd.Timestamp("2026-06-20")
@@ -79,7 +79,7 @@ def tables() -> Tables:
 
 @pytest.fixture(scope="module")
 def facts(tables: Tables) -> pd.DataFrame:
-    from kaplan.facts import sales_facts
+    from kaplan.core.facts import sales_facts
 
     return sales_facts(tables)
 
@@ -227,7 +227,7 @@ def test_coverage_is_weighted_pipeline_over_the_floored_gap(
 def test_an_empty_lead_registry_gives_empty_views(tables: Tables, facts: pd.DataFrame) -> None:
     from dataclasses import replace
 
-    from kaplan.leads import conversion_by, funnel, qualification_counts, stale_leads
+    from kaplan.leads.registry import conversion_by, funnel, qualification_counts, stale_leads
 
     empty = replace(tables, leads=tables.leads.iloc[0:0], lead_factors=tables.lead_factors.iloc[0:0],
                     lead_contacts=tables.lead_contacts.iloc[0:0])  # fmt: skip
@@ -245,7 +245,7 @@ def test_an_empty_lead_registry_gives_empty_views(tables: Tables, facts: pd.Data
 
 
 def test_coverage_totals_sum_the_regions_gaps(tables: Tables, facts: pd.DataFrame) -> None:
-    from kaplan.pipeline import coverage_with_totals
+    from kaplan.leads.pipeline import coverage_with_totals
 
     view = build(tables, Params(), MONTH, AS_OF)
     coverage = month_coverage(view.open, REGION_TARGETS, facts, MONTH, AS_OF)
@@ -263,7 +263,7 @@ def test_coverage_totals_sum_the_regions_gaps(tables: Tables, facts: pd.DataFram
 
 
 def test_scorecard_by_stage(tables: Tables) -> None:
-    from kaplan.pipeline import scorecard_by_stage
+    from kaplan.leads.pipeline import scorecard_by_stage
 
     view = build(tables, Params(), MONTH, AS_OF)
     got = scorecard_by_stage(view.open).set_index("stage")

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan import progress
-from kaplan.errors import KaplanError
-from kaplan.facts import sales_facts
-from kaplan.params import Params, params_from_mapping
-from kaplan.tables import Tables
+from kaplan.core.errors import KaplanError
+from kaplan.core.facts import sales_facts
+from kaplan.core.params import Params, params_from_mapping
+from kaplan.core.tables import Tables
+from kaplan.progress import board as progress
 
 PARAMS = Params()
 
@@ -239,7 +239,7 @@ def test_a_line_outside_the_schema_gets_its_own_rows() -> None:
 
 def test_sales_of_a_dealer_not_in_org_are_left_out_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     stray = pd.concat([FACTS, FACTS.iloc[[-1]].assign(dealer_id="D9", date=pd.Timestamp("2026-06-02"))])
-    with caplog.at_level("WARNING", logger="kaplan.progress"):
+    with caplog.at_level("WARNING", logger="kaplan.progress.board"):
         frame = progress.board(stray, ANNUAL, REGION_TARGETS, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
     pd.testing.assert_frame_equal(frame, region_board())
     assert "1 sales row(s) have a dealer not in org" in caplog.text
@@ -396,7 +396,7 @@ def test_total_labels_keep_row_kind_for_styling() -> None:
 def test_progress_sheet_writes_to_excel(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from kaplan.excel import write_workbook
+    from kaplan.report.excel import write_workbook
 
     path = write_workbook(tmp_path / "progress.xlsx", progress.progress_sheets(province_totals(), "zh"), "zh")
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
@@ -529,7 +529,7 @@ def test_properties(rows: list[SaleRow], targets: list[int], day: int, level: st
 
 
 def test_levels_agree_on_the_small_sample(small_tables: Tables) -> None:
-    from kaplan.targets import month_targets
+    from kaplan.plan.targets import month_targets
 
     facts = sales_facts(small_tables)
     month = "2026-06"

@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from kaplan.notebook_tools import is_stripped, notebooks
-from kaplan.params import DEFAULT_FILE, Params, load_params
+from kaplan.core.params import DEFAULT_FILE, Params, load_params
+from kaplan.run.notebook_tools import is_stripped, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 

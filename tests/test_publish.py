@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kaplan.errors import KaplanError
-from kaplan.publish import (
+from kaplan.core.errors import KaplanError
+from kaplan.run.publish import (
     MANIFEST,
     file_hashes,
     next_version,

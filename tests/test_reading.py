@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from inputcases import clean_copy, csv_rows, load_problems, to_xlsx, write_xlsx
 
-from kaplan import reading
-from kaplan.errors import InputError
-from kaplan.loader import load_tables
-from kaplan.reading import column_index, column_letters, read_table, xlsx_precheck
+from kaplan.core.errors import InputError
+from kaplan.inputs import reading
+from kaplan.inputs.loader import load_tables
+from kaplan.inputs.reading import column_index, column_letters, read_table, xlsx_precheck
 
 
 @pytest.fixture(autouse=True)

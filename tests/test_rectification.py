@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.facts import sales_facts
-from kaplan.rectification import RECTIFICATION_COLUMNS, rectification_list
-from kaplan.tables import Tables
+from kaplan.assessment.rectification import RECTIFICATION_COLUMNS, rectification_list
+from kaplan.core.facts import sales_facts
+from kaplan.core.tables import Tables
 
 AS_OF = pd.Timestamp("2026-06-20")  # time progress 20 / 30
 

@@ -2,8 +2,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaplan.roles import ROLE_COLUMNS, labelled_attitudes, role_coverage
-from kaplan.schema import ATTITUDES, DECISION_ROLES
+from kaplan.core.schema import ATTITUDES, DECISION_ROLES
+from kaplan.leads.roles import ROLE_COLUMNS, labelled_attitudes, role_coverage
 
 
 def contacts_frame(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:

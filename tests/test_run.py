@@ -11,10 +11,10 @@ import nbformat
 import openpyxl
 import pytest
 
-from kaplan.cli import main
-from kaplan.errors import PublishError
-from kaplan.publish import verify_version, versions
-from kaplan.run import NOTEBOOK_DIR, available_reports, run_month
+from kaplan.core.errors import PublishError
+from kaplan.run.cli import main
+from kaplan.run.month import NOTEBOOK_DIR, available_reports, run_month
+from kaplan.run.publish import verify_version, versions
 
 pytestmark = pytest.mark.slow
 

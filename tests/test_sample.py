@@ -13,13 +13,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kaplan
-from kaplan import reference as ref
-from kaplan import sample
-from kaplan.errors import KaplanError
-from kaplan.facts import sales_facts
-from kaplan.sample import SCALES, demo_data_dir, sample_tables, write_sample
-from kaplan.sample_leads import distinct_picks, kpi_due_dates
-from kaplan.sample_world import (
+from kaplan.core.errors import KaplanError
+from kaplan.core.facts import sales_facts
+from kaplan.core.schema import (
+    INDUSTRIES,
+    KPI_CRITERIA,
+    LEAD_CLASSES,
+    OPEN_STAGES,
+    REVIEWED_CRITERIA,
+    SOURCES,
+    STAGES,
+    TABLE_NAMES,
+    TABLES,
+)
+from kaplan.core.tables import Tables
+from kaplan.sample import reference as ref
+from kaplan.sample import write as sample
+from kaplan.sample.leads import distinct_picks, kpi_due_dates
+from kaplan.sample.world import (
     OFF_AFFINITY,
     at_least_one,
     day_weights,
@@ -35,18 +46,7 @@ from kaplan.sample_world import (
     truncated_pareto,
     units_by_year,
 )
-from kaplan.schema import (
-    INDUSTRIES,
-    KPI_CRITERIA,
-    LEAD_CLASSES,
-    OPEN_STAGES,
-    REVIEWED_CRITERIA,
-    SOURCES,
-    STAGES,
-    TABLE_NAMES,
-    TABLES,
-)
-from kaplan.tables import Tables
+from kaplan.sample.write import SCALES, demo_data_dir, sample_tables, write_sample
 
 UNTIL = date(2026, 6, 20)
 
@@ -231,7 +231,7 @@ def test_rewriting_the_same_format_replaces_the_files(tmp_path: Path) -> None:
 
 
 def test_cli_writes_the_sample_and_maps_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kaplan.cli import main
+    from kaplan.run.cli import main
 
     out = tmp_path / "cli"
     assert main(["sample", "--out", str(out), "--scale", "small", "--until", "2024-03-31", "--format", "parquet"]) == 0
@@ -646,7 +646,7 @@ def test_abandoned_temporary_folders_are_swept(tmp_path: Path) -> None:
 def test_demo_folder_name_changes_with_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
     name = sample.demo_folder_name()
     assert name.endswith(f"-g{sample.generator_fingerprint()}")
-    monkeypatch.setattr(sample, "GENERATOR_FILES", ("sample.py",))
+    monkeypatch.setattr(sample, "GENERATOR_MODULES", ("kaplan.sample.write",))
     assert sample.demo_folder_name() != name
 
 

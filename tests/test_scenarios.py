@@ -9,9 +9,10 @@ from frames import sales_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaplan.allocate import composite_shares
-from kaplan.params import params_from_mapping
-from kaplan.scenarios import (
+from kaplan.core.params import params_from_mapping
+from kaplan.core.tables import Tables
+from kaplan.plan.composite import composite_shares
+from kaplan.plan.scenarios import (
     backtest,
     backtest_data,
     backtest_detail,
@@ -20,7 +21,6 @@ from kaplan.scenarios import (
     simplex_grid,
     suggested_weights,
 )
-from kaplan.tables import Tables
 
 # Month M = 2026-04: the backtest covers 2025-04 .. 2026-03. One line (command), two provinces.
 # Sales: 2026-01 P1 10; 2026-02 P1 5, P2 5; 2026-03 P2 10. Annual targets 2026: P1 30, P2 10 (sa .75/.25).

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaplan.params import Params, Scorecard
-from kaplan.schema import FACTOR_GROUPS, FACTORS
-from kaplan.scorecard import adjusted_probability, barrier_scores, group_scores, lead_probabilities
+from kaplan.core.params import Params, Scorecard
+from kaplan.core.schema import FACTOR_GROUPS, FACTORS
+from kaplan.leads.scorecard import adjusted_probability, barrier_scores, group_scores, lead_probabilities
 
 WEIGHTS = Scorecard(public=0.5, private=0.3, hidden=0.2, max_adjustment=0.5)
 

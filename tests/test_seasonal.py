@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.params import params_from_mapping
-from kaplan.seasonal import annual_plan, issued_plan, plan_table, seasonal_shares
-from kaplan.tables import Tables
+from kaplan.core.params import params_from_mapping
+from kaplan.core.tables import Tables
+from kaplan.plan.seasonal import annual_plan, issued_plan, plan_table, seasonal_shares
 
 ORG = pd.DataFrame({"dealer_id": ["D1", "D2"], "dealer_name": ["甲", "乙"], "province": ["P1", "P2"],
                     "region": ["R1", "R1"]})  # fmt: skip

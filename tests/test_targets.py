@@ -13,9 +13,9 @@ from frames import sales_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaplan.params import params_from_mapping
-from kaplan.tables import Tables
-from kaplan.targets import SHEET_COLUMNS, month_targets, targets_sheets, write_targets
+from kaplan.core.params import params_from_mapping
+from kaplan.core.tables import Tables
+from kaplan.plan.targets import SHEET_COLUMNS, month_targets, targets_sheets, write_targets
 
 # The month of tests/test_allocate.py, 2026-04, weights 0.4/0.3/0.3, no history before 2026
 # (seasonality: equal months). Annual plans: command 1005, work 60.

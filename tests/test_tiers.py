@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaplan.params import Tiers
-from kaplan.tiers import assign_tiers, customer_values, pyramid_figure, pyramids
+from kaplan.core.params import Tiers
+from kaplan.leads.tiers import assign_tiers, customer_values, pyramid_figure, pyramids
 
 CUTS = Tiers(key=0.80, secondary=0.95)
 

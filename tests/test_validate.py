@@ -13,18 +13,18 @@ import pytest
 from hypothesis import given, settings
 from inputcases import clean_copy, edit, load_problems, problem_lines
 
-from kaplan.cli import main
-from kaplan.errors import InputError, Problem
-from kaplan.loader import load_tables
-from kaplan.reading import RawTable
-from kaplan.schema import TABLES, Column
-from kaplan.validate import (
+from kaplan.core.errors import InputError, Problem
+from kaplan.core.schema import TABLES, Column
+from kaplan.inputs.loader import load_tables
+from kaplan.inputs.reading import RawTable
+from kaplan.inputs.validate import (
     LISTED_PER_COLUMN,
     check_table,
     converted,
     problem_report,
     range_text,
 )
+from kaplan.run.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -351,7 +351,7 @@ def test_date_messages(value: str, message: str) -> None:
 def test_a_bad_cell_is_reported_on_the_line_a_spreadsheet_shows(case: tuple[int, int, set[int]]) -> None:
     import tempfile
 
-    from kaplan.reading import read_table
+    from kaplan.inputs.reading import read_table
 
     rows, bad_at, blanks_before = case
     lines = ["order_id,date,dealer_id,product_id,customer_id,units"]

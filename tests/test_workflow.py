@@ -14,9 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan import cli
-from kaplan.errors import KaplanError
-from kaplan.workflow import (
+from kaplan.assessment.workflow import (
     STATE_COLUMNS,
     STEPS,
     approvals_dir,
@@ -25,6 +23,8 @@ from kaplan.workflow import (
     record,
     state_frame,
 )
+from kaplan.core.errors import KaplanError
+from kaplan.run import cli
 
 MONTH = "2026-06"
 

@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.xlsx import MAX_TEXT, Sheet, column_letter, write_xlsx
+from kaplan.report.xlsx import MAX_TEXT, Sheet, column_letter, write_xlsx
 
 
 def _sheet(frame: pd.DataFrame, kinds: list[str]) -> Sheet:

@@ -1,0 +1,55 @@
+"""Shared views of the loaded tables that every report starts from.
+
+- :func:`sales_facts`: each sale with its dealer's province and region and its product's line,
+  plus calendar ``year`` and ``month`` (1-12) columns.
+- :func:`staff_scope`: which dealers each staff member answers for (regional director: every dealer
+  of the region; regional manager: every dealer of the province; dealer specialist: the dealer).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kaplan.core.tables import Tables
+
+FACT_COLUMNS = ("order_id", "date", "year", "month", "dealer_id", "province", "region",
+                "product_id", "line", "customer_id", "units")  # fmt: skip
+
+
+def sales_facts(tables: Tables) -> pd.DataFrame:
+    """Sales with ``province``, ``region`` (from org), ``line`` (from products), ``year``, ``month``."""
+    sales = tables.sales
+    org = tables.org.set_index("dealer_id")
+    lines = tables.products.set_index("product_id")["line"]
+    out = pd.DataFrame(
+        {
+            "order_id": sales["order_id"],
+            "date": sales["date"],
+            "year": sales["date"].dt.year.astype("int64"),
+            "month": sales["date"].dt.month.astype("int64"),
+            "dealer_id": sales["dealer_id"],
+            "province": sales["dealer_id"].map(org["province"]),
+            "region": sales["dealer_id"].map(org["region"]),
+            "product_id": sales["product_id"],
+            "line": sales["product_id"].map(lines),
+            "customer_id": sales["customer_id"],
+            "units": sales["units"].astype("int64"),
+        }
+    )
+    return out
+
+
+def staff_scope(tables: Tables) -> pd.DataFrame:
+    """One row per staff member x dealer they answer for: ``staff_id, role, dealer_id``."""
+    staff = tables.staff
+    org = tables.org[["dealer_id", "province", "region"]]
+    directors = staff[staff["role"] == "regional_director"][["staff_id", "role", "region"]]
+    managers = staff[staff["role"] == "regional_manager"][["staff_id", "role", "province"]]
+    specialists = staff[staff["role"] == "dealer_specialist"][["staff_id", "role", "dealer_id"]]
+    parts = [
+        directors.merge(org, on="region")[["staff_id", "role", "dealer_id"]],
+        managers.merge(org, on="province")[["staff_id", "role", "dealer_id"]],
+        specialists.dropna(subset=["dealer_id"])[["staff_id", "role", "dealer_id"]],
+    ]
+    scope = pd.concat(parts, ignore_index=True)
+    return scope.sort_values(["staff_id", "dealer_id"], kind="stable").reset_index(drop=True)

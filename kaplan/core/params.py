@@ -1,0 +1,295 @@
+"""Parameters: declared once, typed, validated before any work starts.
+
+``params/default.yaml`` holds the defaults of DESIGN §4; a per-month file beside it
+(``params/2026-06.yaml``) overrides any part of it for that month. Every problem in a file is
+reported together, as one :class:`~kaplan.core.errors.ParamsError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kaplan.core.errors import ParamsError
+
+log = logging.getLogger(__name__)
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Adjustment = Annotated[float, Field(gt=-1.0)]
+
+STAGES = ("discover", "contact", "analyse", "position", "commit", "tender", "won", "lost")
+KPI_ITEMS = ("target_split", "deal_stats", "lead_reports", "relationship_tracking", "monthly_summary")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SplitWeights(Strict):
+    """The seed's three "XX%" weights of the composite split (DESIGN §2.2)."""
+
+    trailing3: NonNegative = 0.4
+    last_month: NonNegative = 0.3
+    annual: NonNegative = 0.3
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> SplitWeights:
+        if self.trailing3 + self.last_month + self.annual <= 0:
+            raise ValueError("weights trailing3, last_month and annual are all 0: give at least one a positive weight")
+        return self
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.trailing3, self.last_month, self.annual)
+
+
+class Scenario(SplitWeights):
+    name: str
+
+
+class StatusThresholds(Strict):
+    """Board status by completion minus time progress: ahead above ``ahead``, behind below ``behind``."""
+
+    ahead: float = 0.05
+    behind: float = -0.05
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StatusThresholds:
+        if self.behind > self.ahead:
+            raise ValueError(f"behind ({self.behind}) must not be above ahead ({self.ahead})")
+        return self
+
+
+class Tiers(Strict):
+    """Cumulative value shares that close the key and the secondary tier (DESIGN §2.4)."""
+
+    key: Probability = 0.80
+    secondary: Probability = 0.95
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Tiers:
+        if not self.key < self.secondary:
+            raise ValueError(f"key ({self.key}) must be below secondary ({self.secondary})")
+        return self
+
+
+class StageProbabilities(Strict):
+    discover: Probability = 0.05
+    contact: Probability = 0.10
+    analyse: Probability = 0.25
+    position: Probability = 0.40
+    commit: Probability = 0.70
+    tender: Probability = 0.85
+    won: Probability = 1.0
+    lost: Probability = 0.0
+
+
+class Scorecard(Strict):
+    """Entry-barrier scorecard (§3.2): group weights and how far it may move a probability."""
+
+    public: NonNegative = 0.5
+    private: NonNegative = 0.3
+    hidden: NonNegative = 0.2
+    max_adjustment: Probability = 0.5
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Scorecard:
+        if self.public + self.private + self.hidden <= 0:
+            raise ValueError("scorecard weights public, private and hidden are all 0")
+        return self
+
+
+class Qualification(Strict):
+    """Rule-based "worth investing?" flag per lead (§3 车辆采购预算)."""
+
+    min_units: Annotated[int, Field(ge=1)] = 3
+    min_budget_per_unit: NonNegative = 80_000.0
+    max_months_to_close: Annotated[int, Field(ge=0)] = 12
+
+
+class Kpi(Strict):
+    """KPI items (§4): weights, timeliness rule and the KPI part of performance pay."""
+
+    weights: dict[str, NonNegative] = Field(
+        default_factory=lambda: {
+            "target_split": 0.05,
+            "deal_stats": 0.05,
+            "lead_reports": 0.30,
+            "relationship_tracking": 0.30,
+            "monthly_summary": 0.30,
+        }
+    )
+    points_per_late_day: NonNegative = 10.0
+    grace_days: Annotated[int, Field(ge=0)] = 0
+    performance_pay_share: Probability = 0.30
+    split_deadline_day: Annotated[int, Field(ge=1, le=28)] = 5
+    # the assessment is compiled by this day of the next month (the seed: 下月月初1日2日前)
+    compile_deadline_day: Annotated[int, Field(ge=1, le=28)] = 2
+
+    @field_validator("weights")
+    @classmethod
+    def _known_items(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(weights) - set(KPI_ITEMS))
+        missing = sorted(set(KPI_ITEMS) - set(weights))
+        problems = []
+        if unknown:
+            problems.append(f"unknown KPI item(s) {unknown}; known: {list(KPI_ITEMS)}")
+        if missing:
+            problems.append(f"KPI item(s) {missing} have no weight")
+        if not problems and abs(sum(weights.values()) - 1.0) > 1e-9:
+            problems.append(f"KPI weights must sum to 1 (100%), they sum to {sum(weights.values()):g}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return weights
+
+
+class IncentiveBand(Strict):
+    """From ``attainment_from`` (inclusive) up to the next band's start (exclusive): ``rate`` per unit."""
+
+    attainment_from: NonNegative
+    rate: NonNegative
+
+
+class Incentive(Strict):
+    bands: tuple[IncentiveBand, ...] = (
+        IncentiveBand(attainment_from=0.0, rate=0.0),
+        IncentiveBand(attainment_from=0.8, rate=200.0),
+        IncentiveBand(attainment_from=1.0, rate=400.0),
+        IncentiveBand(attainment_from=1.2, rate=600.0),
+    )
+
+    @field_validator("bands")
+    @classmethod
+    def _ascending(cls, bands: tuple[IncentiveBand, ...]) -> tuple[IncentiveBand, ...]:
+        starts = [band.attainment_from for band in bands]
+        if not bands:
+            raise ValueError("at least one band is needed")
+        if starts[0] != 0:
+            raise ValueError(f"the first band must start at 0, it starts at {starts[0]}")
+        if any(b <= a for a, b in pairwise(starts)):
+            raise ValueError(f"bands must be strictly ascending by attainment_from, got {starts}")
+        return bands
+
+
+class Rectification(Strict):
+    """A dealer goes on the 整改 list when month completion trails time progress by more than ``gap``."""
+
+    gap: Probability = 0.20
+    # earlier months checked for "months trailing in a row" (each needs that month's issued targets)
+    lookback_months: Annotated[int, Field(ge=0, le=24)] = 5
+
+
+class PerCapita(Strict):
+    """The seed's per-capita target example: a team target spread over heads and months."""
+
+    development_months: Annotated[int, Field(ge=1, le=12)] = 5
+
+
+class Params(Strict):
+    split_weights: SplitWeights = SplitWeights()
+    history_years: Annotated[int, Field(ge=1, le=10)] = 3
+    quarter_adjustments: dict[Literal[1, 2, 3, 4], Adjustment] = Field(default_factory=dict)
+    month_adjustments: dict[Annotated[int, Field(ge=1, le=12)], Adjustment] = Field(default_factory=dict)
+    rolling: bool = True
+    status: StatusThresholds = StatusThresholds()
+    stale_days: Annotated[int, Field(ge=1)] = 7
+    # window of report dates for the reported -> won conversion per channel and class
+    conversion_window_months: Annotated[int, Field(ge=1, le=120)] = 12
+    tiers: Tiers = Tiers()
+    stage_probabilities: StageProbabilities = StageProbabilities()
+    scorecard: Scorecard = Scorecard()
+    qualification: Qualification = Qualification()
+    kpi: Kpi = Kpi()
+    incentive: Incentive = Incentive()
+    rectification: Rectification = Rectification()
+    per_capita: PerCapita = PerCapita()
+    scenarios: tuple[Scenario, ...] = ()
+
+    def quarter_adjustment(self, quarter: int) -> float:
+        return self.quarter_adjustments.get(quarter, 0.0)  # type: ignore[call-overload]
+
+    def month_adjustment(self, month: int) -> float:
+        return self.month_adjustments.get(month, 0.0)
+
+
+DEFAULT_FILE = Path(__file__).resolve().parent.parent.parent / "params" / "default.yaml"
+
+
+def locks_dir(params_file: str | Path | None = None) -> Path:
+    """Annual locks live beside the params file: ``<params folder>/locks``."""
+    base = Path(params_file).parent if params_file else DEFAULT_FILE.parent
+    return base / "locks"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamsError(str(path), ["file not found: give an existing YAML file with --params"]) from None
+    except UnicodeDecodeError:
+        raise ParamsError(str(path), ["the file is not UTF-8 text: save it as UTF-8"]) from None
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParamsError(str(path), [f"not valid YAML: {exc}"]) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ParamsError(str(path), ["the top level must be a mapping of parameter names to values"])
+    return loaded
+
+
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A new mapping: ``override`` laid over ``base``, nested mappings merged key by key."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _messages(error: ValidationError) -> list[str]:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown parameter: check its spelling against params/default.yaml"
+        lines.append(f"{where}: {message} (found {item.get('input')!r})")
+    return lines
+
+
+def params_from_mapping(mapping: dict[str, Any], source: str = "(mapping)") -> Params:
+    try:
+        return Params.model_validate(mapping)
+    except ValidationError as exc:
+        raise ParamsError(source, _messages(exc)) from None
+
+
+def load_params(path: str | Path | None = None, month: str | None = None) -> Params:
+    """Parameters from ``path`` (default ``params/default.yaml``) plus the month's override file.
+
+    The override is ``<folder of path>/<month>.yaml`` when it exists (``params/2026-06.yaml``).
+    """
+    file = Path(path) if path else DEFAULT_FILE
+    mapping = _read_yaml(file) if (path or file.exists()) else {}
+    sources = [str(file)]
+    if month:
+        override = file.parent / f"{month}.yaml"
+        if override.exists() and override != file:
+            mapping = merged(mapping, _read_yaml(override))
+            sources.append(str(override))
+            log.info("params: %s overridden by %s", file, override)
+    return params_from_mapping(mapping, " + ".join(sources))
+
+
+def params_as_dict(params: Params) -> dict[str, Any]:
+    """JSON-ready form of the params, for the manifest."""
+    return params.model_dump(mode="json")

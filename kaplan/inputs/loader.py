@@ -1,0 +1,191 @@
+"""Load an input folder: find each table's file, read it as text, validate, cache.
+
+``load_tables(path)`` is what :func:`kaplan.load` calls:
+
+1. each table ``NAME`` must have exactly one of ``NAME.csv`` / ``NAME.xlsx`` / ``NAME.parquet``;
+   a table whose contract allows it to be empty may have no file (it is then empty, with a warning);
+2. every file is hashed (sha256); the cache key is
+   ``sha256(CACHE_FORMAT, kaplan version, sha256 of the loading code, repr of the schema,
+   table -> (file name, file hash))``;
+3. on a cache hit the validated tables are read back from parquet, skipping parsing and checks;
+4. otherwise every table is read (:mod:`kaplan.inputs.reading`) and checked (:mod:`kaplan.inputs.validate`) in
+   one pass, and all problems are raised together as one :class:`~kaplan.core.errors.InputError`;
+   clean tables are written to the cache atomically (a temporary folder renamed into place);
+5. with ``locks``, :func:`kaplan.inputs.lock.verify_locks` checks the annual targets (hit or miss).
+
+Cache folder: ``$KAPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/kaplan``, else ``~/.cache/kaplan``;
+tables live under ``tables/<key>/``; the ``CACHE_ENTRIES`` most recently used are kept. A cache
+that cannot be read or written is only logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from kaplan.core.errors import InputError, Problem
+from kaplan.core.files import cache_root, sha256_file, source_hash
+from kaplan.core.schema import TABLE_NAMES, TABLES
+from kaplan.core.tables import Tables, typed
+from kaplan.inputs.reading import SUFFIXES, RawTable, read_table, table_files
+from kaplan.inputs.validate import check_tables, final_frame, input_error
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = "1"
+CACHE_ENTRIES = 8  # validated data sets kept; the least recently used beyond this are removed
+
+
+def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -> Tables:
+    """The validated tables of input folder ``path`` (see the module docstring)."""
+    files, problems, warnings = located_files(path)
+    hashes = file_hashes(files)
+    key = cache_key(files, hashes)
+    readable = len(hashes) == sum(file is not None for file in files.values())
+    tables = cached_tables(key) if use_cache and readable and not problems else None
+    if tables is None:
+        tables = validated_tables(files, hashes, problems, warnings)
+        if use_cache:
+            store_tables(key, tables)
+    else:
+        log.info("tables of %s read from the cache (%s)", path, key[:12])
+    if locks is not None:
+        from kaplan.inputs.lock import verify_locks
+
+        verify_locks(tables.annual_targets, locks)
+    return tables
+
+
+def file_hashes(files: dict[str, Path | None]) -> dict[str, str]:
+    """sha256 of each table's file; a file that cannot be read has none (reading it reports why)."""
+    hashes = {}
+    for name, file in files.items():
+        try:
+            hashes[name] = sha256_file(file) if file is not None else None
+        except OSError as exc:
+            log.debug("cannot hash %s: %s", file, exc)
+    return {name: digest for name, digest in hashes.items() if digest is not None}
+
+
+def located_files(path: Path) -> tuple[dict[str, Path | None], list[Problem], list[Problem]]:
+    """The one file of each table (``None`` for an allowed absent table), with problems and warnings."""
+    if not path.is_dir():
+        raise InputError(
+            [Problem("input", None, None, f"{path} is not a folder: give the folder that holds the tables")]
+        )
+    found = table_files(path, TABLE_NAMES)
+    files: dict[str, Path | None] = {}
+    problems, warnings = [], []
+    for name, candidates in found.items():
+        if len(candidates) > 1:
+            names = ", ".join(p.name for p in candidates)
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"expected one file for the table, found {len(candidates)} ({names}): keep only the one to use",
+                )
+            )
+        elif candidates:
+            files[name] = candidates[0]
+        elif TABLES[name].may_be_empty:
+            files[name] = None
+            warnings.append(Problem(name, None, None, "no file: the table is taken as empty"))
+        else:
+            options = " or ".join(f"{name}{suffix}" for suffix in SUFFIXES)
+            problems.append(Problem(name, None, None, f"expected a file {options} in {path}, found none"))
+    return files, problems, warnings
+
+
+def validated_tables(
+    files: dict[str, Path | None], hashes: dict[str, str], problems: list[Problem], warnings: list[Problem]
+) -> Tables:
+    """Read and check every file; raise one InputError with every problem, or return the tables."""
+    raws: dict[str, RawTable | None] = {
+        name: (read_table(name, file) if file is not None else None) for name, file in files.items()
+    }
+    checked = check_tables(raws)
+    all_problems = problems + checked.problems
+    all_warnings = warnings + checked.warnings
+    if all_problems:
+        locations = {name: raw.location for name, raw in raws.items() if raw is not None}
+        raise input_error(all_problems, all_warnings, locations)
+    if all_warnings:
+        log.info("input: %d clean-up(s) applied, listed in Tables.warnings", len(all_warnings))
+    frames = {name: final_frame(name, checked.frames[name]) for name in TABLE_NAMES}
+    return Tables(**frames, hashes=dict(hashes), warnings=tuple(str(w) for w in all_warnings))
+
+
+# --- cache -----------------------------------------------------------------------------------
+
+
+def cache_key(files: dict[str, Path | None], hashes: dict[str, str]) -> str:
+    from kaplan import __version__
+
+    described = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "code": _code_hash(),
+        "schema": repr(TABLES),
+        "files": {name: [file.name if file else None, hashes.get(name)] for name, file in sorted(files.items())},
+    }
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+LOADING_MODULES = ("kaplan.inputs.reading", "kaplan.inputs.validate", "kaplan.inputs.loader", "kaplan.core.tables",
+                   "kaplan.core.schema")  # fmt: skip
+
+
+def _code_hash() -> str:
+    """sha256 of the modules that read, check and type the tables: a code change misses the cache."""
+    return source_hash(LOADING_MODULES)
+
+
+def cached_tables(key: str) -> Tables | None:
+    folder = cache_root() / "tables" / key
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        frames = {name: typed(name, pd.read_parquet(folder / f"{name}.parquet")) for name in TABLE_NAMES}
+        os.utime(folder)  # most recently used, for pruning
+    except (OSError, ValueError) as exc:
+        if folder.exists():
+            log.debug("cache %s unreadable: %s", folder, exc)
+        return None
+    return Tables(**frames, hashes=meta["hashes"], warnings=tuple(meta["warnings"]))
+
+
+def store_tables(key: str, tables: Tables) -> None:
+    """Write ``tables`` under the cache key, atomically; failures are only logged."""
+    base = cache_root() / "tables"
+    temporary = base / f".tmp-{key[:16]}-{uuid.uuid4().hex}"
+    try:
+        temporary.mkdir(parents=True)
+        for name, frame in tables:
+            frame.to_parquet(temporary / f"{name}.parquet", index=False)
+        meta = {"hashes": dict(tables.hashes), "warnings": list(tables.warnings)}
+        (temporary / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        temporary.rename(base / key)
+        prune_cache(base)
+    except OSError as exc:
+        log.debug("tables not cached in %s: %s", base, exc)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def prune_cache(base: Path, keep: int = CACHE_ENTRIES) -> None:
+    """Remove all but the ``keep`` most recently used cache entries (temporary folders are left alone)."""
+    entries = sorted(
+        (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in entries[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)

@@ -1,0 +1,513 @@
+"""Find and read the input tables of a folder as text, exactly as a planner sees them.
+
+A table ``NAME`` is one of ``NAME.csv``, ``NAME.xlsx`` or ``NAME.parquet`` in the input folder.
+Every cell is read as text, so nothing is silently converted (``'00123'`` stays ``'00123'``):
+
+- CSV: UTF-8 (a byte-order mark is dropped), read by pyarrow with every column as a string; an
+  empty line stays an (all blank) row so row numbers match the spreadsheet;
+- xlsx: the sheet named ``NAME``, else the first visible sheet, read by openpyxl after a safety
+  check of the zip directory (:func:`xlsx_precheck`); the header is the first non-empty row;
+  datetime cells become ``YYYY-MM-DD`` (or ``YYYY-MM-DD HH:MM:SS`` when they carry a time),
+  whole numbers their digits, other numbers their shortest repr;
+- parquet: pyarrow, every column turned to text the same way.
+
+The result is a :class:`RawTable`: headers as written and a frame of ``str`` cells (``""`` for
+blank) with positional column labels ``0..n-1``, indexed by the row a spreadsheet shows
+(header = row 1 for CSV and parquet, the header's sheet row for xlsx). Problems found while
+reading (not UTF-8, formulas without a saved value, merged cells, an unsafe xlsx) are returned
+with it; :mod:`kaplan.inputs.validate` checks the content.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.etree.ElementTree import ParseError
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from defusedxml import DefusedXmlException
+
+from kaplan.core.errors import Problem
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+BOM = b"\xef\xbb\xbf"
+
+# xlsx safety limits (checked on the zip directory and a bounded scan, before any parsing)
+MAX_UNCOMPRESSED_BYTES = 1 << 29  # 512 MiB of XML in total
+MAX_COMPRESSION_RATIO = 200  # per entry larger than RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 1 << 20
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 1_000  # the widest table has 14 columns
+MAX_CELLS = 30_000_000  # rows x columns of the sheet's extent
+PROLOG_BYTES = 1 << 16  # how much of each XML entry is searched for entity declarations
+SCAN_CHUNK = 1 << 22
+
+_CELL_REF = re.compile(rb'<c[^>]*?\sr="([A-Z]{1,4})([0-9]{1,9})"')
+_ROW_REF = re.compile(rb'<row[^>]*?\sr="([0-9]{1,9})"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,4})?([0-9]{1,9})?:?([A-Z]{1,4})?([0-9]{1,9})?"')
+_FORMULA = re.compile(rb"<f[\s>/]")
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,4})([0-9]{1,9}):([A-Z]{1,4})([0-9]{1,9})"')
+_ENTITY = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One input table as text. ``frame`` is ``None`` when the file could not be read at all."""
+
+    name: str
+    path: Path
+    frame: pd.DataFrame | None
+    headers: tuple[str, ...] = ()
+    sheet: str | None = None
+    header_row: int = 1
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def location(self) -> str:
+        """Where the table was read from, as a person would name it."""
+        return f"file {self.path}" + (f", sheet {self.sheet}" if self.sheet else "")
+
+
+def table_files(data_dir: Path, names: Iterable[str]) -> dict[str, list[Path]]:
+    """For each table name, the files in ``data_dir`` that hold it (any supported suffix)."""
+    present = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()}
+    return {name: [present[f"{name}{suffix}"] for suffix in SUFFIXES if f"{name}{suffix}" in present] for name in names}
+
+
+def read_table(name: str, path: Path) -> RawTable:
+    """The table ``name`` read as text from ``path`` (csv, xlsx or parquet)."""
+    readers = {".csv": read_csv_text, ".xlsx": read_xlsx_text, ".parquet": read_parquet_text}
+    try:
+        return readers[path.suffix.lower()](name, path)
+    except OSError as exc:
+        return _unreadable(
+            name, path, f"the file cannot be read ({exc.strerror or exc}): check it exists and is not locked"
+        )
+
+
+def _unreadable(name: str, path: Path, message: str, sheet: str | None = None) -> RawTable:
+    return RawTable(name, path, None, sheet=sheet, problems=(Problem(name, None, None, message),))
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def read_csv_text(name: str, path: Path) -> RawTable:
+    data = path.read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if not data[: 1 << 16].strip() and not data.strip():
+        return RawTable(name, path, _text_frame([], 2), headers=())
+    headers = _csv_header(data)
+    if headers is None:
+        return _not_utf8(name, path, data) or _unreadable(name, path, "the header row could not be read")
+    columns = [f"c{i}" for i in range(len(headers))]
+    rejected: list[str] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        rejected.append(row.text)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
+            parse_options=pacsv.ParseOptions(
+                ignore_empty_lines=False, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        return _not_utf8(name, path, data) or _unreadable(
+            name, path, f"the file could not be read as CSV ({exc}): check its quotes"
+        )
+    if rejected:
+        return _csv_ragged(name, path, data)
+    frame = table.to_pandas()
+    frame.columns = range(len(headers))
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return RawTable(name, path, frame, headers=tuple(headers))
+
+
+def _not_utf8(name: str, path: Path, data: bytes) -> RawTable | None:
+    """The problem of a file that is not UTF-8 (the line of its first bad byte), or None."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return _unreadable(
+            name,
+            path,
+            f"the file is not UTF-8 text (first bad byte on line {line}; Excel's default on Chinese "
+            "Windows is GBK): save it as 'CSV UTF-8' and run again",
+        )
+    return None
+
+
+def _csv_ragged(name: str, path: Path, data: bytes) -> RawTable:
+    """A CSV whose lines do not all have the header's number of values (slow path, exact rows).
+
+    A short line is padded with blank cells; a line with more values than the header is a problem.
+    """
+    records = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    headers = records[0]
+    width = len(headers)
+    problems = tuple(
+        Problem(
+            name,
+            row,
+            None,
+            f"expected {width} values as in the header, found {len(values)}: "
+            "check the separators and quotes of this line",
+        )
+        for row, values in enumerate(records[1:], start=2)
+        if len(values) > width and any(v.strip() for v in values[width:])
+    )
+    body = [values[:width] + [""] * (width - len(values)) for values in records[1:]]
+    frame = _text_frame(body, 2, width)
+    return RawTable(name, path, frame, headers=tuple(headers), problems=problems)
+
+
+def _csv_header(data: bytes) -> list[str] | None:
+    """The header row (the first line), or None when it is not UTF-8."""
+    end = data.find(b"\n")
+    try:
+        line = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    return next(csv.reader([line]), [])
+
+
+def _text_frame(rows: list[list[str]], first_row: int, width: int = 0) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=range(width), dtype="str")
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    return frame
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def column_index(letters: bytes | str) -> int:
+    """1-based column number of spreadsheet column letters (``A`` = 1, ``XFD`` = 16384)."""
+    number = 0
+    for char in letters.decode() if isinstance(letters, bytes) else letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def column_letters(index: int) -> str:
+    """Spreadsheet letters of 1-based column ``index``."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def xlsx_precheck(path: Path) -> list[str]:
+    """Reasons to refuse ``path`` before parsing it: zip directory and XML prologs only.
+
+    Rejects a file that is not a zip, whose entries would inflate beyond
+    ``MAX_UNCOMPRESSED_BYTES`` in total or by more than ``MAX_COMPRESSION_RATIO`` each, or whose
+    XML declares a DOCTYPE or entities (entity expansion).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            total = sum(entry.file_size for entry in entries)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                return [
+                    f"the file would unpack to {total / 2**20:,.0f} MiB (limit "
+                    f"{MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MiB): save the table as CSV UTF-8 instead"
+                ]
+            for entry in entries:
+                ratio = entry.file_size / max(entry.compress_size, 1)
+                if entry.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                    return [
+                        f"part {entry.filename} unpacks {ratio:,.0f} times its stored size "
+                        "(a zip bomb?): save the table again from Excel or as CSV UTF-8"
+                    ]
+            for entry in entries:
+                if entry.filename.endswith((".xml", ".rels")):
+                    with archive.open(entry) as handle:
+                        if _ENTITY.search(handle.read(PROLOG_BYTES)):
+                            return [
+                                f"part {entry.filename} declares XML entities (DOCTYPE), which "
+                                "Excel never writes: save the table again from Excel or as CSV UTF-8"
+                            ]
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [f"not a readable .xlsx file ({exc}): save it again from Excel as .xlsx"]
+    return []
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What a bounded scan of a sheet's XML found (before any cell is parsed)."""
+
+    max_row: int
+    max_column: int
+    has_formulas: bool
+    merged: tuple[tuple[int, int, int, int], ...]  # (first row, first col, last row, last col)
+
+
+def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan | str:
+    """The extent, formulas and merged ranges of a sheet, or why it is refused.
+
+    The declared ``<dimension>`` is checked first, then every ``<row r>`` and ``<c r>`` is read by
+    a streaming regex scan (bounded by the zip pre-check), stopping as soon as a limit is passed.
+    """
+    max_row = max_col = 0
+    has_formulas = False
+    merged: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with archive.open(member) as handle:
+        first = True
+        while chunk := handle.read(SCAN_CHUNK):
+            block = tail + chunk
+            if first:
+                refused = _declared_too_big(block)
+                if refused:
+                    return refused
+                first = False
+            rows = [int(r) for r in _ROW_REF.findall(block)]
+            cells = _CELL_REF.findall(block)
+            if rows:
+                max_row = max(max_row, *rows)
+            if cells:
+                max_col = max(max_col, *(column_index(c) for c, _ in cells))
+                max_row = max(max_row, *(int(r) for _, r in cells))
+            has_formulas = has_formulas or bool(_FORMULA.search(block))
+            merged.extend(
+                (int(r1), column_index(c1), int(r2), column_index(c2)) for c1, r1, c2, r2 in _MERGE.findall(block)
+            )
+            refused = _extent_refused(max_row, max_col)
+            if refused:
+                return refused
+            cut = block.rfind(b"<")
+            tail = block[cut:] if cut >= 0 and len(block) - cut < 4096 else b""
+    return SheetScan(max_row, max_col, has_formulas, tuple(dict.fromkeys(merged)))
+
+
+def _declared_too_big(head: bytes) -> str | None:
+    found = _DIMENSION.search(head[:PROLOG_BYTES])
+    if not found:
+        return None
+    last_col, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
+    if not (last_col and last_row):
+        return None
+    return _extent_refused(int(last_row), column_index(last_col), declared=True)
+
+
+def _extent_refused(rows: int, columns: int, declared: bool = False) -> str | None:
+    if rows <= MAX_ROWS and columns <= MAX_COLUMNS and rows * columns <= MAX_CELLS:
+        return None
+    how = "declares" if declared else "has"
+    return (
+        f"the sheet {how} cells up to {column_letters(columns)}{rows} ({rows:,} rows x {columns:,} "
+        f"columns; limits {MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns, {MAX_CELLS:,} cells): "
+        "delete the stray cells far outside the table, or save it as CSV UTF-8"
+    )
+
+
+def read_xlsx_text(name: str, path: Path) -> RawTable:
+    import openpyxl
+
+    refused = xlsx_precheck(path)
+    if refused:
+        return _unreadable(name, path, refused[0])
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        return _unreadable(name, path, f"not a readable .xlsx file ({exc}): save it again from Excel")
+    try:
+        return _read_book(name, path, book)
+    except (DefusedXmlException, ParseError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        return _unreadable(name, path, f"not a readable .xlsx file ({exc!r}): save it again from Excel")
+    finally:
+        book.close()
+
+
+def _pick_sheet(name: str, book: Workbook) -> tuple[ReadOnlyWorksheet | None, list[Problem]]:
+    """The sheet named like the table (hidden or not), else the first visible sheet; with notes."""
+    sheets = list(book.worksheets)
+    named = [ws for ws in sheets if ws.title.strip().lower() == name]
+    if named:
+        hidden = named[0].sheet_state != "visible"
+        note = Problem(name, None, None, f"sheet {named[0].title} is hidden; it was read because of its name")
+        return named[0], [note] if hidden else []
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    if not visible:
+        return None, []
+    skipped = [ws.title for ws in sheets[: sheets.index(visible[0])]]
+    note = Problem(name, None, None, f"hidden sheet(s) {', '.join(skipped)} skipped; read sheet {visible[0].title}")
+    return visible[0], [note] if skipped else []
+
+
+def _read_book(name: str, path: Path, book: Workbook) -> RawTable:
+    sheet, notes = _pick_sheet(name, book)
+    if sheet is None:
+        return _unreadable(name, path, "the workbook has no visible sheet: unhide the sheet with the table")
+    with zipfile.ZipFile(path) as archive:
+        scan = scan_sheet(archive, sheet._worksheet_path)  # openpyxl keeps the sheet's part name here
+    if isinstance(scan, str):
+        return _unreadable(name, path, scan, sheet=sheet.title)
+    rows = sheet_rows(sheet)
+    header_at = next((i for i, row in enumerate(rows) if any(row)), None)
+    if header_at is None:
+        return RawTable(name, path, _text_frame([], 2), sheet=sheet.title, warnings=tuple(notes))
+    headers = _trimmed(rows[header_at])
+    body = rows[header_at + 1 :]
+    frame = _text_frame([_fitted(row, len(headers)) for row in body], header_at + 2, len(headers))
+    problems = _merge_problems(name, scan, headers)
+    if scan.has_formulas:
+        problems += _formula_problems(name, frame, headers, _formula_cells(path, sheet.title))
+    return RawTable(
+        name,
+        path,
+        frame,
+        headers=headers,
+        sheet=sheet.title,
+        header_row=header_at + 1,
+        problems=tuple(problems),
+        warnings=tuple(notes + _stray_values(name, body, len(headers), header_at + 2)),
+    )
+
+
+def sheet_rows(sheet: ReadOnlyWorksheet) -> list[tuple[str, ...]]:
+    """Every row of the sheet from row 1 as text, blank rows included, ignoring its declared size."""
+    sheet.reset_dimensions()
+    return [tuple(_cell_text(value) for value in row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _fitted(row: tuple[str, ...], width: int) -> list[str]:
+    return list(row[:width]) + [""] * (width - len(row))
+
+
+def _trimmed(header: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(header)
+    while end and not header[end - 1].strip():
+        end -= 1
+    return tuple(header[:end])
+
+
+def _stray_values(name: str, body: list[tuple[str, ...]], width: int, first_row: int) -> list[Problem]:
+    at = next((i for i, row in enumerate(body) if any(row[width:])), None)
+    if at is None:
+        return []
+    message = "values right of the last headed column were ignored: give them a header or delete them"
+    return [Problem(name, first_row + at, column_letters(width + 1), message)]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _merge_problems(name: str, scan: SheetScan, headers: tuple[str, ...]) -> list[Problem]:
+    return [
+        Problem(
+            name,
+            r1,
+            headers[c1 - 1] if c1 <= len(headers) else column_letters(c1),
+            f"expected one value per cell, found merged cells {column_letters(c1)}{r1}:"
+            f"{column_letters(c2)}{r2}: unmerge them and fill every cell",
+        )
+        for r1, c1, r2, c2 in scan.merged
+    ]
+
+
+def _formula_cells(path: Path, sheet: str) -> list[tuple[int, int]]:
+    """(row, column) of every formula cell of ``sheet``, both 1-based (a second, formula-only pass)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = book[sheet]
+        ws.reset_dimensions()
+        return [(c.row, c.column) for row in ws.iter_rows() for c in row if getattr(c, "data_type", None) == "f"]
+    finally:
+        book.close()
+
+
+def _formula_problems(
+    name: str, frame: pd.DataFrame, headers: tuple[str, ...], cells: list[tuple[int, int]]
+) -> list[Problem]:
+    """Formula cells inside the table whose saved value is missing (they would read as blank)."""
+    message = (
+        "expected a value, found a formula without a saved value in {ref}: "
+        "paste values (Paste Special > Values) or open and save the file in Excel"
+    )
+    return [
+        Problem(name, row, headers[col - 1], message.format(ref=f"{column_letters(col)}{row}"))
+        for row, col in cells
+        if col <= len(headers) and row in frame.index and frame.at[row, col - 1] == ""
+    ]
+
+
+# --- parquet ---------------------------------------------------------------------------------
+
+
+def read_parquet_text(name: str, path: Path) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        return _unreadable(name, path, f"not a readable parquet file ({exc})")
+    headers = tuple(table.column_names)
+    columns = {i: _arrow_text(table.column(i)) for i in range(len(headers))}
+    frame = pd.DataFrame(columns)
+    frame.index = pd.RangeIndex(2, 2 + table.num_rows)
+    return RawTable(name, path, frame, headers=headers)
+
+
+def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
+    """A parquet column as text, formatted like :func:`_cell_text` formats a spreadsheet cell."""
+    kind = column.type
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        values = pd.Series(column.to_pandas(), dtype="datetime64[ns]")
+        with_time = values.notna() & (values != values.dt.normalize())
+        text = values.dt.strftime("%Y-%m-%d").where(~with_time, values.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        return text.fillna("").astype("str")
+    if pa.types.is_floating(kind):
+        values = pd.Series(column.to_numpy(zero_copy_only=False), dtype="float64")
+        whole = np.isfinite(values) & (values == np.round(values))
+        text = values.astype("str").where(~whole, values.where(whole, 0).astype("int64").astype("str"))
+        return text.where(values.notna(), "").astype("str")
+    values = pd.Series(column.to_pandas())
+    if pa.types.is_boolean(kind):
+        values = values.map({True: "TRUE", False: "FALSE"})
+    return values.astype("str").where(values.notna(), "").astype("str")

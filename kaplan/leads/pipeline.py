@@ -1,0 +1,246 @@
+"""Weighted pipeline against the month's target gap (DESIGN §2.4), and the ``pipeline`` workbook.
+
+For the reporting month ``M`` (``YYYY-MM``) at date ``as_of``:
+
+- **Scored leads**: the leads reported on or before ``as_of`` (:func:`kaplan.leads.registry.lead_facts`),
+  each with its stage probability, entry barrier and adjusted ``probability``
+  (:mod:`kaplan.leads.scorecard`), ``weighted_units = units × probability`` (0 for won and lost leads:
+  they are no longer pipeline), days since tracked, the stale and qualified flags, and
+  ``close_month`` = the month of ``expected_close``, where an open lead whose expected close lies
+  before month ``M`` (overdue) counts in ``M``.
+- **Month target gap** per unit (region, or region × province) × line:
+  ``gap = max(0, target − mtd)``, ``target`` the issued target of ``M`` (a frame passed in, e.g.
+  ``month_targets(...).region``), ``mtd`` the units sold from the 1st of ``M`` through ``as_of``.
+- **Coverage** = ``Σ weighted_units`` of the open leads of that unit and line whose ``close_month``
+  is ``M``, divided by ``gap``; blank when ``gap = 0``. A province × line is *not covered* when its
+  gap is positive and its coverage is below 1.
+- **Forecast**: open pipeline by region × line × close month (``M`` and later):
+  ``units``, ``weighted_units``; ``target`` and ``coverage`` on the rows of month ``M`` only (every
+  region × line with a target appears there, with 0 pipeline when it has none).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from kaplan.core.glossary import Lang, label
+from kaplan.core.params import Params
+from kaplan.core.schema import OPEN_STAGES
+from kaplan.core.tables import Tables
+from kaplan.leads import registry as lead_rules
+from kaplan.leads import tiers as tier_rules
+from kaplan.leads.roles import role_coverage
+from kaplan.leads.scorecard import lead_probabilities
+
+LEAD_SHEET_COLUMNS = (
+    "lead_id", "reported_on", "region", "province", "dealer_id", "owner_id", "owner_name",
+    "customer_id", "customer_name", "tier", "lead_class", "source", "stage", "product_id", "line",
+    "units", "budget", "expected_close", "close_month", "last_tracked", "days_since_tracked",
+    "stale", "qualified", "stage_probability", "barrier", "probability", "weighted_units", "notes",
+)  # fmt: skip
+FORECAST_COLUMNS = ("region", "line", "close_month", "units", "weighted_units", "target", "coverage")
+COVERAGE_COLUMNS = ("target", "mtd", "gap", "units", "weighted_units", "coverage")
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The computed lead views of one month: scored leads, customer tiers, open leads with tier."""
+
+    month: str
+    as_of: pd.Timestamp
+    leads: pd.DataFrame
+    customers: pd.DataFrame
+    open: pd.DataFrame
+
+
+def month_period(month: str) -> pd.Period:
+    return pd.Period(month, freq="M")
+
+
+def close_months(leads: pd.DataFrame, month: str) -> pd.Series:
+    """``YYYY-MM`` of ``expected_close``; open leads already overdue before ``month`` count in it."""
+    period = month_period(month)
+    start = period.start_time
+    overdue = lead_rules.is_open(leads) & (leads["expected_close"] < start)
+    text = leads["expected_close"].dt.strftime("%Y-%m")
+    return text.where(~overdue, str(period)).astype("str")
+
+
+def scored_leads(tables: Tables, params: Params, month: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Every lead reported by ``as_of`` with probability, weighted units and the flags."""
+    leads = lead_rules.reported_by(lead_rules.lead_facts(tables), as_of)
+    scores = lead_probabilities(leads, tables.lead_factors, params)
+    open_mask = lead_rules.is_open(leads)
+    weighted = (leads["units"] * scores["probability"]).where(open_mask, 0.0)
+    return pd.concat([leads, scores], axis=1).assign(
+        weighted_units=weighted.astype("float64"),
+        close_month=close_months(leads, month),
+        days_since_tracked=lead_rules.days_since_tracked(leads, as_of),
+        stale=lead_rules.is_stale(leads, as_of, params.stale_days),
+        qualified=lead_rules.qualified(leads, params.qualification, as_of),
+    )
+
+
+def customer_tiers(tables: Tables, scored: pd.DataFrame, params: Params, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Every customer ranked by value with its tier, name, industry and segment."""
+    open_leads = scored[lead_rules.is_open(scored)]
+    values = tier_rules.customer_values(tables.customers, tables.sales, open_leads, as_of)
+    ranked = tier_rules.assign_tiers(values, params.tiers)
+    info = tables.customers.set_index("customer_id")
+    return ranked.assign(
+        customer_name=ranked["customer_id"].map(info["customer_name"]),
+        industry=ranked["customer_id"].map(info["industry"]),
+        segment=ranked["customer_id"].map(info["segment"]),
+    )[["rank", "customer_id", "customer_name", "industry", "segment", "tier", "bought_12m",
+       "pipeline_weighted", "value", "cum_share"]]  # fmt: skip
+
+
+def build(tables: Tables, params: Params, month: str, as_of: pd.Timestamp) -> Pipeline:
+    """Scored leads, tiered customers and the open leads with their customer's tier."""
+    scored = scored_leads(tables, params, month, as_of)
+    customers = customer_tiers(tables, scored, params, as_of)
+    open_leads = scored[lead_rules.is_open(scored)]
+    tier = open_leads["customer_id"].map(customers.set_index("customer_id")["tier"])
+    open_leads = open_leads.assign(tier=tier.fillna("potential").astype("str")).reset_index(drop=True)
+    return Pipeline(month, as_of, scored.reset_index(drop=True), customers, open_leads)
+
+
+def scorecard_by_stage(open_leads: pd.DataFrame) -> pd.DataFrame:
+    """Per open stage: leads, units, the stage probability, the mean entry barrier, the mean adjusted
+    probability and the weighted units, so the scorecard's effect on each stage reads at a glance."""
+    stage = pd.Categorical(open_leads["stage"], categories=OPEN_STAGES)
+    grouped = open_leads.groupby(stage, observed=False)
+    out = pd.DataFrame(
+        {
+            "leads": grouped.size().astype("int64"),
+            "units": grouped["units"].sum().astype("int64"),
+            "stage_probability": grouped["stage_probability"].first().astype("float64"),
+            "barrier": grouped["barrier"].mean().astype("float64"),
+            "probability": grouped["probability"].mean().astype("float64"),
+            "weighted_units": grouped["weighted_units"].sum().astype("float64"),
+        }
+    )
+    return out.rename_axis("stage").reset_index().astype({"stage": "str"})
+
+
+def month_to_date(facts: pd.DataFrame, month: str, as_of: pd.Timestamp, keys: list[str]) -> pd.Series:
+    """Units sold from the 1st of ``month`` through ``as_of`` by ``keys``."""
+    start = month_period(month).start_time
+    window = facts[(facts["date"] >= start) & (facts["date"] <= as_of)]
+    return window.groupby(keys)["units"].sum()
+
+
+def month_coverage(
+    open_leads: pd.DataFrame,
+    targets: pd.DataFrame,
+    facts: pd.DataFrame,
+    month: str,
+    as_of: pd.Timestamp,
+    level: str = "region",
+) -> pd.DataFrame:
+    """Per unit × line (``level`` region or province): target, mtd, gap, pipeline of ``M``, coverage."""
+    keys = ["region", "line"] if level == "region" else ["region", "province", "line"]
+    target = targets.groupby(keys)["target"].sum()
+    in_month = open_leads[open_leads["close_month"] == str(month_period(month))]
+    pipe = in_month.groupby(keys)[["units", "weighted_units"]].sum()
+    index = target.index.union(pipe.index)
+    out = pd.DataFrame(index=index)
+    out["target"] = target.reindex(index).fillna(0).astype("int64")
+    out["mtd"] = month_to_date(facts, month, as_of, keys).reindex(index).fillna(0).astype("int64")
+    out["gap"] = (out["target"] - out["mtd"]).clip(lower=0).astype("int64")
+    out["units"] = pipe["units"].reindex(index).fillna(0).astype("int64")
+    out["weighted_units"] = pipe["weighted_units"].reindex(index).fillna(0.0).astype("float64")
+    gap = out["gap"].astype("float64")
+    out["coverage"] = (out["weighted_units"] / gap).where(gap > 0)
+    return out.reset_index()[[*keys, *COVERAGE_COLUMNS]]
+
+
+def coverage_with_totals(coverage: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
+    """Region coverage for people: national rows per line and over all lines appended.
+
+    A total row sums target, mtd, gap, units and weighted units of its rows; its gap is the sum of
+    the regions' gaps (a region ahead of its target does not cover another's gap), its coverage
+    ``Σ weighted_units / Σ gap``. The region cell reads "national" in ``lang``; ``row_kind``
+    (``unit`` / ``national_total``) is for styling.
+    """
+    measures = list(COVERAGE_COLUMNS[:-1])
+    per_line = coverage.groupby("line", sort=False)[measures].sum().reset_index()
+    grand = per_line[measures].sum().to_frame().T.assign(line="all_lines")
+    totals = pd.concat([per_line, grand], ignore_index=True).assign(region=label("national", lang))
+    gap = totals["gap"].astype("float64")
+    totals["coverage"] = (totals["weighted_units"].astype("float64") / gap).where(gap > 0)
+    out = pd.concat([coverage.assign(row_kind="unit"), totals.assign(row_kind="national_total")],
+                    ignore_index=True)  # fmt: skip
+    for column in ("target", "mtd", "gap", "units"):
+        out[column] = out[column].astype("int64")
+    out["weighted_units"] = out["weighted_units"].astype("float64")
+    return out[[*coverage.columns, "row_kind"]]
+
+
+def uncovered(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose positive gap the pipeline does not cover (coverage < 1), lowest coverage first."""
+    out = coverage[(coverage["gap"] > 0) & (coverage["coverage"] < 1)]
+    return out.sort_values(["coverage", "gap"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def forecast(
+    open_leads: pd.DataFrame,
+    region_targets: pd.DataFrame,
+    facts: pd.DataFrame,
+    month: str,
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """The ``forecast`` sheet: region × line × close month from ``M`` on, target/coverage for ``M``."""
+    this_month = str(month_period(month))
+    later = open_leads[open_leads["close_month"] > this_month]
+    keys = ["region", "line", "close_month"]
+    future = later.groupby(keys)[["units", "weighted_units"]].sum().reset_index()
+    current = month_coverage(open_leads, region_targets, facts, month, as_of).assign(close_month=this_month)
+    out = pd.concat([current, future], ignore_index=True)
+    out["units"] = out["units"].astype("int64")
+    out["target"] = out["target"].astype("Int64")
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)[list(FORECAST_COLUMNS)]
+
+
+def key_leads(open_leads: pd.DataFrame) -> pd.DataFrame:
+    """Open leads of key customers."""
+    return open_leads[open_leads["tier"] == "key"].reset_index(drop=True)
+
+
+def key_lead_roles(open_leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """Decision-role coverage of the open key leads, fewest roles covered first."""
+    columns = ["lead_id", "customer_name", "owner_name", "stage", "units"]
+    coverage = role_coverage(key_leads(open_leads)[columns], contacts)
+    return coverage.sort_values(["roles_covered", "lead_id"], kind="stable").reset_index(drop=True)
+
+
+def pipeline_sheets(open_leads: pd.DataFrame, forecast_frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The ``pipeline_YYYY-MM.xlsx`` sheets: ``leads`` (every open lead) and ``forecast``."""
+    columns = [c for c in LEAD_SHEET_COLUMNS if c in open_leads]
+    lead_sheet = open_leads.sort_values(["region", "province", "lead_id"], kind="stable")[columns]
+    return {"leads": lead_sheet.reset_index(drop=True), "forecast": forecast_frame.reset_index(drop=True)}
+
+
+def coverage_figure(coverage: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
+    """Per region: the month's gap against the weighted pipeline closing in the month."""
+    by_region = coverage.groupby("region", sort=True)[["gap", "weighted_units"]].sum()
+    gap = by_region["gap"].astype("float64")
+    ratio = (by_region["weighted_units"] / gap).where(gap > 0)
+    names = [html.escape(str(r)) for r in by_region.index]
+    text = ["" if pd.isna(r) else f"{r:.0%}" for r in ratio]
+    fig = go.Figure()
+    fig.add_bar(x=names, y=by_region["gap"].tolist(), name=html.escape(label("gap", lang)),
+                marker_color="#b0b7c3", hovertemplate="%{x}<br>%{y:,}<extra></extra>")  # fmt: skip
+    fig.add_bar(x=names, y=np.round(by_region["weighted_units"], 1).tolist(),
+                name=html.escape(label("weighted_units", lang)), marker_color="#3f6fb5", text=text,
+                textposition="outside", hovertemplate="%{x}<br>%{y:,}<br>%{text}<extra></extra>")  # fmt: skip
+    fig.update_layout(
+        title=html.escape(f"{label('coverage', lang)} ({label('region', lang)})"), barmode="group",
+        height=420, yaxis={"title": html.escape(label("units", lang))},
+    )  # fmt: skip
+    return fig

@@ -1,0 +1,245 @@
+"""The lead registry (信息报备): classes, channels, the six-stage funnel, stale leads, qualification.
+
+All functions take the loaded leads (optionally enriched by :func:`lead_facts`) and an as-of date;
+only leads reported on or before ``as_of`` exist at that date, the rest are ignored.
+
+Definitions (DESIGN §2.4):
+
+- **Open lead**: stage is one of the six sales stages ``discover .. tender`` (not ``won``/``lost``).
+- **Stage index** ``k``: discover 0, contact 1, analyse 2, position 3, commit 4, tender 5, won 6.
+  Each sales stage mirrors a buyer's procurement stage (``schema.BUYER_STAGES``).
+- **Reached stage k**: the registry holds only the current stage, so a lead has *reached* stage
+  ``k`` when it is open or won and its stage index is ``>= k`` (won counts as having passed every
+  stage). A lost lead's exit stage is unknown: it counts as having reached only the first stage
+  (it was reported), so losses lower the first conversion step.
+  ``reached(k) = #{open or won: index >= k} + [k = 0]·#lost``.
+- **Stage-to-stage conversion** of stage ``k`` (0..5) = ``reached(k+1) / reached(k)``
+  (``tender`` converts to ``won``); blank when ``reached(k) = 0``.
+- **Days since tracked** (age in stage) = ``as_of − last_tracked`` in days (``reported_on`` when
+  ``last_tracked`` is blank), never below 0. The funnel shows its median per open stage.
+- **Stale**: an open lead with days since tracked ``> stale_days`` (exactly ``stale_days`` is not
+  stale).
+- **Win rate** per channel (or class) = ``won / (won + lost)`` over every lead reported up to
+  ``as_of``; blank when nothing is closed.
+  **Reported → won** = won / reported, over the leads reported in the window
+  ``(as_of − window_months, as_of]``; blank when none was reported.
+- **Qualified** (车辆采购预算: "worth investing?"): ``units >= min_units`` and
+  ``budget / units >= min_budget_per_unit`` (``budget`` is the lead's total purchase budget) and
+  ``expected_close <= as_of + max_months_to_close`` months. Three-valued: a blank budget makes
+  the flag unknown (``<NA>``) unless another rule already fails, which makes it ``False``.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from kaplan.core.glossary import Lang, code_label, label
+from kaplan.core.params import Qualification
+from kaplan.core.schema import BUYER_STAGES, OPEN_STAGES, STAGES
+from kaplan.core.tables import Tables
+
+STAGE_INDEX: dict[str, int] = {**{s: i for i, s in enumerate(OPEN_STAGES)}, "won": 6, "lost": -1}
+FUNNEL_COLUMNS = ("stage", "buyer_stage", "leads", "units", "reached", "stage_conversion",
+                  "median_days_since_tracked")  # fmt: skip
+CONVERSION_COLUMNS = ("leads", "open", "won", "lost", "win_rate", "reported", "reported_won",
+                      "reported_conversion")  # fmt: skip
+
+
+def lead_facts(tables: Tables) -> pd.DataFrame:
+    """Leads with ``region``, ``province`` (dealer), ``line`` (product), customer and owner names."""
+    leads = tables.leads
+    org = tables.org.set_index("dealer_id")
+    customers = tables.customers.set_index("customer_id")
+    owners = tables.staff.set_index("staff_id")["name"]
+    lines = tables.products.set_index("product_id")["line"]
+    return leads.assign(
+        region=leads["dealer_id"].map(org["region"]),
+        province=leads["dealer_id"].map(org["province"]),
+        line=leads["product_id"].map(lines),
+        customer_name=leads["customer_id"].map(customers["customer_name"]),
+        industry=leads["customer_id"].map(customers["industry"]),
+        segment=leads["customer_id"].map(customers["segment"]),
+        owner_name=leads["owner_id"].map(owners),
+    )
+
+
+def reported_by(leads: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The leads that exist at ``as_of`` (reported on or before it)."""
+    return leads[leads["reported_on"] <= as_of]
+
+
+def is_open(leads: pd.DataFrame) -> pd.Series:
+    return leads["stage"].isin(OPEN_STAGES)
+
+
+def days_since_tracked(leads: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """``as_of − last_tracked`` in whole days (``reported_on`` when blank), floored at 0."""
+    tracked = leads["last_tracked"].fillna(leads["reported_on"])
+    return (as_of.normalize() - tracked).dt.days.clip(lower=0).astype("int64")
+
+
+def is_stale(leads: pd.DataFrame, as_of: pd.Timestamp, stale_days: int) -> pd.Series:
+    """Open and not tracked for more than ``stale_days`` days at ``as_of``."""
+    return is_open(leads) & (days_since_tracked(leads, as_of) > stale_days)
+
+
+def stale_leads(leads: pd.DataFrame, as_of: pd.Timestamp, stale_days: int) -> pd.DataFrame:
+    """The stale open leads, longest untracked first (owner, customer, days since tracked)."""
+    current = reported_by(leads, as_of)
+    days = days_since_tracked(current, as_of)
+    out = current.assign(days_since_tracked=days)[is_stale(current, as_of, stale_days)]
+    columns = [c for c in ("lead_id", "region", "province", "owner_id", "owner_name", "customer_name",
+                           "stage", "units", "last_tracked", "days_since_tracked") if c in out]  # fmt: skip
+    return (out.sort_values(["days_since_tracked", "lead_id"], ascending=[False, True], kind="stable")
+            [columns].reset_index(drop=True))  # fmt: skip
+
+
+def qualified(leads: pd.DataFrame, rule: Qualification, as_of: pd.Timestamp) -> pd.Series:
+    """The three-valued "worth investing?" flag (pandas ``boolean``; ``<NA>`` = unknown budget)."""
+    horizon = as_of.normalize() + pd.DateOffset(months=rule.max_months_to_close)
+    certain = (leads["units"] >= rule.min_units) & (leads["expected_close"] <= horizon)
+    per_unit = leads["budget"] / leads["units"]
+    budget_ok = pd.array(per_unit >= rule.min_budget_per_unit, dtype="boolean")
+    budget_ok[per_unit.isna().to_numpy()] = pd.NA
+    return pd.Series(pd.array(certain, dtype="boolean") & budget_ok, index=leads.index, name="qualified")
+
+
+def qualification_counts(leads: pd.DataFrame) -> pd.DataFrame:
+    """Per open stage: leads and units qualified, not qualified and unknown (blank budget)."""
+    flag = leads["qualified"]
+    frame = pd.DataFrame(
+        {
+            "stage": pd.Categorical(leads["stage"], categories=OPEN_STAGES),
+            "qualified": flag.fillna(False).astype("int64"),
+            "not_qualified": (~flag.fillna(True)).astype("int64"),
+            "unknown": flag.isna().astype("int64"),
+            "qualified_units": leads["units"].where(flag.fillna(False), 0).astype("int64"),
+        }
+    )
+    out = frame.groupby("stage", observed=False).sum().reset_index()
+    out["stage"] = out["stage"].astype("str")
+    return out
+
+
+def reached_counts(stage: pd.Series) -> pd.Series:
+    """``reached(k)`` for the six open stages and ``won`` (see the module docstring)."""
+    index = stage.map(STAGE_INDEX).to_numpy(dtype="int64")
+    at = np.bincount(index[index >= 0], minlength=7)
+    reached = np.cumsum(at[::-1])[::-1]
+    reached[0] += int((index == -1).sum())
+    return pd.Series(reached, index=[*OPEN_STAGES, "won"], dtype="int64")
+
+
+def funnel(leads: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """One row per stage (six open stages, won, lost): leads and units now in it, reached, conversion."""
+    current = reported_by(leads, as_of)
+    grouped = current.groupby("stage", observed=True)
+    counts = grouped.size().reindex(STAGES, fill_value=0).astype("int64")
+    units = grouped["units"].sum().reindex(STAGES, fill_value=0).astype("int64")
+    reached = reached_counts(current["stage"]).reindex(STAGES, fill_value=0)
+    reached["lost"] = counts["lost"]
+    following = reached.iloc[1:7].to_numpy(dtype="float64")
+    base = reached.iloc[0:6].to_numpy(dtype="float64")
+    conversion = np.full(len(STAGES), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conversion[:6] = np.where(base > 0, following / base, np.nan)
+    open_rows = current[is_open(current)]
+    ages = days_since_tracked(open_rows, as_of).groupby(open_rows["stage"]).median()
+    return pd.DataFrame(
+        {
+            "stage": list(STAGES),
+            "buyer_stage": [BUYER_STAGES[s] for s in STAGES],
+            "leads": counts.to_numpy(),
+            "units": units.to_numpy(),
+            "reached": reached.to_numpy(),
+            "stage_conversion": conversion,
+            "median_days_since_tracked": ages.reindex(STAGES).astype("float64").to_numpy(),
+        }
+    )
+
+
+def conversion_by(
+    leads: pd.DataFrame, column: str, as_of: pd.Timestamp, window_months: int = 12
+) -> pd.DataFrame:
+    """Per value of ``column`` (``source`` or ``lead_class``): win rate and reported → won in the window."""
+    current = reported_by(leads, as_of)
+    start = as_of.normalize() - pd.DateOffset(months=window_months)
+    in_window = current["reported_on"] > start
+    frame = pd.DataFrame(
+        {
+            column: current[column],
+            "leads": 1,
+            "open": is_open(current).astype("int64"),
+            "won": (current["stage"] == "won").astype("int64"),
+            "lost": (current["stage"] == "lost").astype("int64"),
+            "reported": in_window.astype("int64"),
+            "reported_won": (in_window & (current["stage"] == "won")).astype("int64"),
+        }
+    )
+    sums = frame.groupby(column, observed=True).sum()
+    closed = (sums["won"] + sums["lost"]).astype("float64")
+    sums["win_rate"] = (sums["won"] / closed).where(closed > 0)
+    sums["reported_conversion"] = (sums["reported_won"] / sums["reported"].astype("float64")).where(
+        sums["reported"] > 0
+    )
+    return sums[list(CONVERSION_COLUMNS)].reset_index()
+
+
+def translated(frame: pd.DataFrame, columns: tuple[str, ...], lang: Lang = "zh") -> pd.DataFrame:
+    """A copy whose code ``columns`` (e.g. ``buyer_stage``) read as words for a person."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].map(lambda v, c=column: code_label(c, v, lang) if isinstance(v, str) else v)
+    return out
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+def funnel_figure(frame: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
+    """The sales funnel (leads that reached each stage) with the buyer's stage beside each step."""
+    rows = frame[frame["stage"] != "lost"]
+    stages = [html.escape(code_label("stage", s, lang)) for s in rows["stage"]]
+    buyer = [html.escape(label(b, lang)) for b in rows["buyer_stage"]]
+    conversion = [
+        "" if pd.isna(c) else f"{label('stage_conversion', lang)} {c:.0%}" for c in rows["stage_conversion"]
+    ]
+    fig = go.Figure(
+        go.Funnel(
+            y=stages,
+            x=rows["reached"].tolist(),
+            textinfo="value",
+            customdata=np.column_stack([buyer, conversion]),
+            hovertemplate="%{y} / %{customdata[0]}<br>%{x}<br>%{customdata[1]}<extra></extra>",
+            marker={"color": "#3f6fb5"},
+        )
+    )
+    for stage_label, buyer_label in zip(stages, buyer, strict=True):
+        fig.add_annotation(x=1.02, xref="paper", y=stage_label, yref="y", text=buyer_label,
+                           showarrow=False, xanchor="left")  # fmt: skip
+    fig.add_annotation(x=1.02, xref="paper", y=1.06, yref="paper", showarrow=False, xanchor="left",
+                       text=f"<b>{html.escape(label('buyer_stage', lang))}</b>")  # fmt: skip
+    fig.update_layout(
+        title=html.escape(f"{label('sales_funnel', lang)} / {label('buyer_stage', lang)}"),
+        margin={"r": 190}, height=420,
+    )  # fmt: skip
+    return fig
+
+
+def conversion_figure(frame: pd.DataFrame, column: str = "source", lang: Lang = "zh") -> go.Figure:
+    """Win rate and reported → won per channel (or class), as grouped bars."""
+    names = [html.escape(code_label(column, v, lang)) for v in frame[column]]
+    fig = go.Figure()
+    for measure, color in (("win_rate", "#3f6fb5"), ("reported_conversion", "#e0a800")):
+        values = [None if pd.isna(v) else float(v) for v in frame[measure]]  # NaN is not valid JSON
+        fig.add_bar(x=names, y=values, name=html.escape(label(measure, lang)),
+                    marker_color=color, hovertemplate="%{x}<br>%{y:.1%}<extra></extra>")  # fmt: skip
+    fig.update_layout(
+        title=html.escape(label("conversion_rate", lang)), barmode="group", height=400,
+        yaxis={"tickformat": ".0%", "title": html.escape(label("conversion_rate", lang))},
+    )  # fmt: skip
+    return fig

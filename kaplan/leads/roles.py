@@ -1,0 +1,53 @@
+"""Decision roles (角色分析, §3): who is covered in each open key lead, and how they stand.
+
+The five roles (``schema.DECISION_ROLES``): decision_maker 决策者, evaluator 评估者,
+user_department 使用部门, finance 财务部门, operator 操作层.
+
+:func:`role_coverage` gives one row per lead with one column per role. A role's cell is the
+attitude of its named contacts (``support`` / ``neutral`` / ``oppose``); with several contacts in
+one role the least favourable attitude is shown (oppose before neutral before support), since one
+opponent can block a purchase; blank when the role has no named contact.
+``roles_covered`` = number of roles with at least one named contact (0..5);
+``opposed`` = number of roles whose shown attitude is ``oppose``.
+The finance role's column is ``finance_role`` (``finance`` is also an industry code).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kaplan.core.glossary import Lang, code_label
+from kaplan.core.schema import ATTITUDES, DECISION_ROLES
+
+ROLE_COLUMNS: dict[str, str] = {r: ("finance_role" if r == "finance" else r) for r in DECISION_ROLES}
+# worse attitude, higher rank
+ATTITUDE_RANK: dict[str, int] = {"support": 0, "neutral": 1, "oppose": 2}
+
+
+def role_coverage(leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """For each lead of ``leads`` (``lead_id`` + any context columns), the attitude per role."""
+    named = contacts[contacts["name"].fillna("").str.strip() != ""]
+    named = named[named["lead_id"].isin(leads["lead_id"])]
+    rank = named["attitude"].map(ATTITUDE_RANK)
+    worst = rank.groupby([named["lead_id"], named["role"]]).max().unstack()
+    worst = worst.reindex(index=leads["lead_id"].to_numpy(), columns=list(DECISION_ROLES))
+    # attitude code by rank, then a blank for "no named contact" (rank -1 picks the last entry)
+    lookup = pd.array([*sorted(ATTITUDES, key=ATTITUDE_RANK.__getitem__), None], dtype="str")
+    values = worst.to_numpy(dtype="float64")
+    ranks = np.nan_to_num(values, nan=-1.0).astype("int64")
+    out = leads.reset_index(drop=True).copy()
+    for j, role in enumerate(DECISION_ROLES):
+        out[ROLE_COLUMNS[role]] = pd.Series(lookup.take(ranks[:, j]))
+    out["roles_covered"] = (~np.isnan(values)).sum(axis=1).astype("int64")
+    out["opposed"] = (values == ATTITUDE_RANK["oppose"]).sum(axis=1).astype("int64")
+    return out
+
+
+def labelled_attitudes(coverage: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
+    """A copy whose role cells read as words (支持 / 中立 / 反对) for a person."""
+    out = coverage.copy()
+    for column in ROLE_COLUMNS.values():
+        if column in out:
+            out[column] = out[column].map(lambda v: code_label("attitude", v, lang) if isinstance(v, str) else v)
+    return out

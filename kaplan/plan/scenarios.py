@@ -1,0 +1,229 @@
+"""Weight scenarios: a backtest of split weights and the suggested weights (issue 7, DESIGN §2.2).
+
+**Backtest of a weight set w for month M.** For each of the 12 months m = M-12 .. M-1, the province
+composite ``c(p, l; m)`` that w would have issued for m (DESIGN §2.2 with m's own history: T3 over
+m-3..m-1, L1 = m-1, A = annual targets of year(m), the same drop-and-renormalise and equal-split
+rules), against the actual province shares of m's sales ``a(p, l; m) = units(p, l, m) / Σ_p units``::
+
+    tvd(l, m)   = ½ · Σ_p |c(p, l; m) − a(p, l; m)|          (total variation distance, 0..1)
+    backtest(w) = mean of tvd(l, m) over the (month, line) pairs whose line sold anything in m
+
+(NaN when no line sold in any of the 12 months.)
+
+**Suggested weights**: the weight set with the lowest backtest over the simplex grid
+``{(i, j, n−i−j)/n}``, ``n = round(1/step)``, plus the params' own weights (so the suggestion is never
+worse than the current weights); ties (to 1e-12) go to the earlier grid point, trailing3 ascending,
+then last_month ascending.
+
+Everything is computed from one pass over the sales of M-15 .. M-1 into a dense province x line x
+month array; every weight set is then a few numpy operations (:func:`backtest_many`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kaplan.core.params import Params
+from kaplan.core.schema import LINES
+from kaplan.core.tables import Tables
+from kaplan.plan.composite import WeightsLike, line_units, month_start, weights_tuple
+from kaplan.plan.seasonal import sales_between
+
+log = logging.getLogger(__name__)
+
+BACKTEST_MONTHS = 12
+SCENARIO_COLUMNS = ("scenario", "trailing3", "last_month", "annual", "backtest_tvd")
+SINGLE_COMPONENTS = {
+    "trailing3_only": (1.0, 0.0, 0.0),
+    "last_month_only": (0.0, 1.0, 0.0),
+    "annual_only": (0.0, 0.0, 1.0),
+}
+_TIE = 12
+
+
+@dataclass(frozen=True)
+class BacktestData:
+    """Component shares and actual shares of the 12 backtest months, province x line x month.
+
+    ``shares``: (3, provinces, lines, 12); ``present``: (3, lines, 12), the component's sum > 0;
+    ``actual``: (provinces, lines, 12) actual shares; ``sold``: (lines, 12) units sold.
+    """
+
+    month: str
+    months: tuple[str, ...]
+    provinces: pd.DataFrame
+    shares: np.ndarray
+    present: np.ndarray
+    actual: np.ndarray
+    sold: np.ndarray
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    trailing3: float
+    last_month: float
+    annual: float
+    backtest_tvd: float
+
+    @property
+    def weights(self) -> tuple[float, float, float]:
+        return (self.trailing3, self.last_month, self.annual)
+
+
+def _period_labels(start: pd.Timestamp, count: int) -> list[str]:
+    return [(start + pd.DateOffset(months=k)).strftime("%Y-%m") for k in range(count)]
+
+
+def _province_units(data: Tables, start: pd.Timestamp, end: pd.Timestamp, provinces: pd.DataFrame) -> np.ndarray:
+    """Units per province x line x month index (0 = ``start``'s month) for ``start <= date < end``."""
+    n_months = (end.year - start.year) * 12 + end.month - start.month
+    window = sales_between(data, start, end)
+    period = (window["date"].dt.year - start.year) * 12 + window["date"].dt.month - start.month
+    units = line_units(data, window, {"dealer_id": window["dealer_id"], "period": period})
+    province_of = data.org.set_index("dealer_id")["province"]
+    index = units.index
+    p = pd.Index(provinces["province"]).get_indexer(province_of.reindex(index.get_level_values("dealer_id")))
+    line = pd.Index(list(LINES)).get_indexer(index.get_level_values("line"))
+    t = index.get_level_values("period").to_numpy(dtype="int64")
+    keep = (p >= 0) & (line >= 0)
+    out = np.zeros((len(provinces), len(LINES), n_months), dtype="float64")
+    np.add.at(out, (p[keep], line[keep], t[keep]), units.to_numpy(dtype="float64")[keep])
+    return out
+
+
+def _annual_by_month(data: Tables, provinces: pd.DataFrame, years: np.ndarray) -> np.ndarray:
+    """Annual target units per province x line x backtest month (the year of each month)."""
+    targets = data.annual_targets.assign(province=data.annual_targets["dealer_id"].map(
+        data.org.set_index("dealer_id")["province"]))  # fmt: skip
+    table = targets.groupby(["province", "line", "year"])["units"].sum()
+    grid = pd.MultiIndex.from_product([provinces["province"], list(LINES), years])
+    values = table.reindex(grid, fill_value=0).to_numpy(dtype="float64")
+    return values.reshape(len(provinces), len(LINES), len(years))
+
+
+def _shares(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares over provinces (axis 0) and whether the total is positive, per line x month."""
+    totals = values.sum(axis=0)
+    present = totals > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(present[None], values / totals[None], 0.0), present
+
+
+def backtest_data(data: Tables, month: str) -> BacktestData:
+    """Everything the backtest of ``month`` needs, from one pass over 15 months of sales."""
+    start = month_start(month)
+    first = start - pd.DateOffset(months=BACKTEST_MONTHS + 3)
+    provinces = (data.org[["region", "province"]].drop_duplicates()
+                 .sort_values(["region", "province"], kind="stable").reset_index(drop=True))  # fmt: skip
+    units = _province_units(data, first, start, provinces)
+    cumulative = np.concatenate([np.zeros((*units.shape[:2], 1)), units.cumsum(axis=2)], axis=2)
+    t = np.arange(3, 3 + BACKTEST_MONTHS)
+    trailing3 = cumulative[:, :, t] - cumulative[:, :, t - 3]
+    last_month = units[:, :, t - 1]
+    actual_units = units[:, :, t]
+    months = _period_labels(first + pd.DateOffset(months=3), BACKTEST_MONTHS)
+    years = np.array([int(m[:4]) for m in months])
+    annual = _annual_by_month(data, provinces, years)
+    parts = [_shares(x) for x in (trailing3, last_month, annual)]
+    actual, _ = _shares(actual_units)
+    return BacktestData(
+        month=month,
+        months=tuple(months),
+        provinces=provinces,
+        shares=np.stack([s for s, _ in parts]),
+        present=np.stack([p for _, p in parts]),
+        actual=actual,
+        sold=actual_units.sum(axis=0),
+    )
+
+
+def composites(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
+    """Province composites for K weight sets (K x 3): (K, provinces, lines, 12)."""
+    used = np.einsum("kc,clm->kclm", weights, bd.present.astype("float64"))
+    denominator = used.sum(axis=1)
+    numerator = np.einsum("kclm,cplm->kplm", used, bd.shares)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        blended = numerator / denominator[:, None]
+    return np.where(denominator[:, None] > 0, blended, 1.0 / bd.shares.shape[1])
+
+
+def tvd_many(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
+    """TVD per weight set, line and month: (K, lines, 12)."""
+    return 0.5 * np.abs(composites(bd, weights) - bd.actual[None]).sum(axis=1)
+
+
+def backtest_many(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
+    """The backtest error of each of K weight sets (K x 3 array): (K,), NaN when nothing sold."""
+    sold = bd.sold > 0
+    if not sold.any():
+        return np.full(len(weights), np.nan)
+    return tvd_many(bd, weights)[:, sold].mean(axis=1)
+
+
+def backtest(data: Tables, month: str, weights: WeightsLike | None) -> float:
+    """Mean TVD of ``weights``' province composites vs actual shares over the 12 months before M."""
+    w = np.array([weights_tuple(weights)])
+    return float(backtest_many(backtest_data(data, month), w)[0])
+
+
+def backtest_detail(data: Tables, month: str, weights: WeightsLike | None) -> pd.DataFrame:
+    """Per backtest month x line: ``month``, ``line``, ``units`` sold, ``tvd`` (NaN when none sold)."""
+    bd = backtest_data(data, month)
+    tvd = tvd_many(bd, np.array([weights_tuple(weights)]))[0]
+    out = pd.DataFrame(
+        {
+            "month": np.tile(np.array(bd.months), len(LINES)),
+            "line": np.repeat(list(LINES), len(bd.months)),
+            "units": bd.sold.reshape(-1).astype("int64"),
+            "tvd": np.where(bd.sold > 0, tvd, np.nan).reshape(-1),
+        }
+    )
+    return out.astype({"month": "str", "line": "str"}).sort_values(["month", "line"], kind="stable",
+                                                                    key=_line_order).reset_index(drop=True)
+
+
+def _line_order(column: pd.Series) -> pd.Series:
+    return column.map({line: i for i, line in enumerate(LINES)}) if column.name == "line" else column
+
+
+def simplex_grid(step: float = 0.05) -> np.ndarray:
+    """Every (trailing3, last_month, annual) on the grid of ``step`` that sums to 1: (K, 3)."""
+    n = round(1 / step)
+    if n < 1 or abs(n * step - 1) > 1e-9:
+        raise ValueError(f"step must divide 1 evenly (0.05, 0.1, 0.25, ...), got {step}")
+    i, j = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    keep = i + j <= n
+    return np.stack([i[keep], j[keep], n - i[keep] - j[keep]], axis=1) / n
+
+
+def suggest(bd: BacktestData, current: WeightsLike | None, step: float = 0.05) -> Suggestion:
+    """The lowest-backtest weight set of the grid and ``current`` (normalised to sum 1)."""
+    now = np.array(weights_tuple(current))
+    candidates = np.vstack([simplex_grid(step), now / now.sum()])
+    errors = backtest_many(bd, candidates)
+    best = len(candidates) - 1 if np.isnan(errors).all() else int(np.nanargmin(np.round(errors, _TIE)))
+    w = candidates[best]
+    return Suggestion(float(w[0]), float(w[1]), float(w[2]), float(errors[best]))
+
+
+def suggested_weights(data: Tables, month: str, step: float = 0.05, current: WeightsLike | None = None) -> Suggestion:
+    """The suggested weights for ``month`` (see the module docstring) and their backtest error."""
+    return suggest(backtest_data(data, month), current, step)
+
+
+def scenarios_sheet(data: Tables, month: str, params: Params, step: float = 0.05) -> pd.DataFrame:
+    """The ``scenarios`` sheet: current, the single components, suggested, then params.scenarios."""
+    bd = backtest_data(data, month)
+    suggestion = suggest(bd, params.split_weights, step)
+    rows = [("current", *params.split_weights.as_tuple())]
+    rows += [(name, *w) for name, w in SINGLE_COMPONENTS.items()]
+    rows.append(("suggested", *suggestion.weights))
+    rows += [(s.name, *s.as_tuple()) for s in params.scenarios]
+    out = pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS[:4]))
+    out["backtest_tvd"] = backtest_many(bd, out[list(SCENARIO_COLUMNS[1:4])].to_numpy(dtype="float64"))
+    log.info("scenarios %s: suggested %s, tvd %.4f", month, suggestion.weights, suggestion.backtest_tvd)
+    return out.astype({"scenario": "str"})

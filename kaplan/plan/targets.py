@@ -1,0 +1,154 @@
+"""Targets for month M: national plan per line -> provinces -> dealers (DESIGN §2.1, §2.2, §4).
+
+For each line ``l``::
+
+    plan(l, M)          = issued plan of M (:func:`kaplan.plan.seasonal.plan_table`)
+    target(p, l)        = apportion(plan(l, M), composite(·, l))(p)          over provinces p
+    target(d, l)        = apportion(target(p, l), composite(· in p, l))(d)   over dealers d of p
+    target(r, l)        = Σ_{p in r} target(p, l)                           regions
+
+so dealers sum exactly to their province, provinces to the line's plan, regions to the national
+plan. Composites are those of :mod:`kaplan.plan.composite` (province shares within the line, dealer shares
+within their province and line). The raw sums are computed once at dealer level and added up to
+provinces, so the sales are grouped only once.
+
+``warnings`` lists every dropped component and equal split (:func:`kaplan.plan.composite.dropped_components`)
+and the lines whose seasonality fell back to all lines or to equal months (``level = seasonal``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kaplan.core.glossary import Lang
+from kaplan.core.params import Params
+from kaplan.core.tables import Tables
+from kaplan.plan.composite import (
+    UNIT_COLUMNS,
+    WeightsLike,
+    apportion_groups,
+    blend,
+    components_from_sums,
+    dropped_components,
+    province_sums,
+    unit_sums,
+)
+from kaplan.plan.seasonal import issued_plan, plan_table, seasonal_shares
+
+log = logging.getLogger(__name__)
+
+SHEET_COLUMNS = {
+    "plan": ("month", "line", "seasonal_share", "locked_plan", "actual", "rolling_plan", "issued"),
+    "province": ("month", "region", "province", "line", "s_trailing3", "s_last_month", "s_annual",
+                 "composite", "target"),
+    "dealer": ("month", "region", "province", "dealer_id", "dealer_name", "line", "s_trailing3",
+               "s_last_month", "s_annual", "composite", "target"),
+}  # fmt: skip
+REGION_COLUMNS = ("month", "region", "line", "target")
+WARNING_COLUMNS = ("level", "province", "line", "component", "issue")
+
+
+@dataclass(frozen=True)
+class MonthTargets:
+    """Everything issued for one month: the plan table, the three levels and the warnings."""
+
+    month: str
+    plan: pd.DataFrame
+    province: pd.DataFrame
+    dealer: pd.DataFrame
+    region: pd.DataFrame
+    warnings: pd.DataFrame
+
+
+def province_targets(shares: pd.DataFrame, plan: pd.Series) -> pd.DataFrame:
+    """Province shares with ``target``: each line's ``plan`` apportioned by composite."""
+    target = apportion_groups(plan, shares["composite"], shares["line"])
+    return shares.assign(target=target.to_numpy())
+
+
+def dealer_targets(shares: pd.DataFrame, provinces: pd.DataFrame) -> pd.DataFrame:
+    """Dealer shares with ``target``: each province x line target apportioned by composite."""
+    totals = provinces.set_index(["province", "line"])["target"]
+    target = apportion_groups(totals, shares["composite"], shares[["province", "line"]])
+    return shares.assign(target=target.to_numpy())
+
+
+def region_targets(provinces: pd.DataFrame) -> pd.DataFrame:
+    """Targets per month x region x line: sums of the region's provinces."""
+    out = provinces.groupby(["month", "region", "line"], sort=False, as_index=False)["target"].sum()
+    return out[list(REGION_COLUMNS)]
+
+
+def seasonal_warnings(seasonal: pd.DataFrame) -> pd.DataFrame:
+    """One row per line whose seasonality is not its own history."""
+    fallback = seasonal[seasonal["basis"] != "own"].drop_duplicates("line")
+    return pd.DataFrame(
+        {
+            "level": "seasonal",
+            "province": "",
+            "line": fallback["line"].to_numpy(),
+            "component": "",
+            "issue": ("seasonal_" + fallback["basis"]).to_numpy(),
+        }
+    ).astype("str")
+
+
+def month_targets(
+    data: Tables, month: str, params: Params, weights: WeightsLike | None = None
+) -> MonthTargets:
+    """The whole cascade for ``month`` (YYYY-MM); ``weights`` default to ``params.split_weights``."""
+    weights = params.split_weights if weights is None else weights
+    seasonal = seasonal_shares(data, int(month[:4]), params)
+    plan = plan_table(data, month, params, seasonal)
+    sums = unit_sums(data, month)
+    dealer_comp = components_from_sums(sums, month, "dealer")
+    province_comp = components_from_sums(province_sums(sums), month, "province")
+    provinces = province_targets(blend(province_comp, weights), issued_plan(plan, month))
+    dealers = dealer_targets(blend(dealer_comp, weights), provinces)
+    warnings = pd.concat(
+        [
+            dropped_components(province_comp, weights),
+            dropped_components(dealer_comp, weights),
+            seasonal_warnings(seasonal),
+        ],
+        ignore_index=True,
+    )
+    log.info("targets %s: %d provinces, %d dealers, %d warnings", month,
+             provinces["province"].nunique(), dealers["dealer_id"].nunique(), len(warnings))
+    return MonthTargets(
+        month=month,
+        plan=plan,
+        province=provinces[list(SHEET_COLUMNS["province"])],
+        dealer=dealers[list(SHEET_COLUMNS["dealer"])],
+        region=region_targets(provinces),
+        warnings=warnings[list(WARNING_COLUMNS)],
+    )
+
+
+def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (DESIGN §4 columns).
+
+    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``.
+    """
+    frames = {"plan": mt.plan, "province": mt.province, "dealer": mt.dealer}
+    sheets = {name: frames[name][list(columns)].reset_index(drop=True) for name, columns in SHEET_COLUMNS.items()}
+    if scenarios is not None:
+        sheets["scenarios"] = scenarios.reset_index(drop=True)
+    return sheets
+
+
+def write_targets(
+    mt: MonthTargets, folder: Path, lang: Lang = "zh", scenarios: pd.DataFrame | None = None
+) -> Path:
+    """Write ``targets_<month>.xlsx`` into ``folder`` and return its path."""
+    from kaplan.report.excel import write_workbook
+
+    return write_workbook(Path(folder) / f"targets_{mt.month}.xlsx", targets_sheets(mt, scenarios), lang)
+
+
+__all__ = ["SHEET_COLUMNS", "UNIT_COLUMNS", "MonthTargets", "month_targets", "targets_sheets",
+           "write_targets"]  # fmt: skip

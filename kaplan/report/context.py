@@ -1,0 +1,205 @@
+"""What notebooks call: build a report context from the papermill parameters, and show things.
+
+A notebook's ``parameters`` cell holds literals only; everything derived is computed here::
+
+    ctx = report.context(month, as_of, data_dir, params_file, language, output_dir)
+    report.show_table(ctx, frame)
+    report.show_figure(fig)
+    report.save_workbook(ctx, "targets", sheets)
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from kaplan.core.errors import KaplanError
+from kaplan.core.glossary import Lang, check_lang, label
+from kaplan.core.params import Params, load_params, locks_dir
+from kaplan.core.tables import Tables
+from kaplan.report.html import STYLE, html_notes, html_table
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from kaplan.plan.targets import MonthTargets
+
+log = logging.getLogger(__name__)
+
+
+def month_start(month: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(f"{month}-01")
+    except ValueError:
+        raise KaplanError(f"month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-06") from None
+
+
+def resolve_data_dir(data_dir: str | Path | None) -> Path:
+    if data_dir:
+        return Path(data_dir)
+    from kaplan.sample.write import demo_data_dir
+
+    return demo_data_dir()
+
+
+def resolve_as_of(tables: Tables, month: str, as_of: str | pd.Timestamp | None) -> pd.Timestamp:
+    """The as-of date: given (must lie in the month), else the last date with sales in the month."""
+    start = month_start(month)
+    if as_of:
+        try:
+            stamp = pd.Timestamp(as_of)
+        except ValueError:
+            raise KaplanError(f"as-of date {as_of!r} is not a date: write it as YYYY-MM-DD") from None
+        if stamp.to_period("M") != start.to_period("M"):
+            raise KaplanError(f"as-of date {stamp.date()} is not in month {month}: give a date of {month}")
+        return stamp.normalize()
+    from kaplan.core.facts import sales_facts
+    from kaplan.progress.board import default_as_of
+
+    return default_as_of(sales_facts(tables), month)
+
+
+@dataclass
+class Context:
+    month: str
+    as_of: pd.Timestamp
+    lang: Lang
+    tables: Tables
+    params: Params
+    data_dir: Path
+    output_dir: Path | None = None
+    interactive: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def label(self, term: str) -> str:
+        return label(term, self.lang)
+
+    @cached_property
+    def facts(self) -> pd.DataFrame:
+        from kaplan.core.facts import sales_facts
+
+        return sales_facts(self.tables)
+
+    @cached_property
+    def targets(self) -> MonthTargets:
+        from kaplan.plan.targets import month_targets
+
+        return month_targets(self.tables, self.month, self.params)
+
+
+def context(
+    month: str,
+    as_of: str = "",
+    data_dir: str = "",
+    params_file: str = "",
+    language: str = "zh",
+    output_dir: str = "",
+    interactive: bool = True,
+) -> Context:
+    """Everything a report needs, from the notebook's parameters (blank means default)."""
+    lang = check_lang(language)
+    month_start(month)
+    params = load_params(params_file or None, month)
+    folder = resolve_data_dir(data_dir)
+    import kaplan
+
+    tables = kaplan.load(folder, locks=_existing(locks_dir(params_file or None)))
+    stamp = resolve_as_of(tables, month, as_of or None)
+    out = Path(output_dir) if output_dir else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    _configure_display()
+    return Context(month, stamp, lang, tables, params, folder, out, interactive)
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.exists() else None
+
+
+def _configure_display() -> None:
+    import plotly.io as pio
+
+    pio.renderers.default = "plotly_mimetype"
+    pd.set_option("display.max_columns", 40)
+    _display_html(f"<style>{STYLE}</style>")
+
+
+def _display_html(fragment: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(fragment))
+
+
+def title(ctx: Context, term: str) -> None:
+    """The page title and what it is about: month, as-of date, data."""
+    facts = f"{ctx.label('month')}: {ctx.month} · {ctx.label('as_of')}: {ctx.as_of.date()}"
+    if ctx.tables.data_hash:
+        facts += f" · {ctx.label('data_hash')}: {ctx.tables.data_hash}"
+    _display_html(f"<h1>{html.escape(ctx.label(term))}</h1><p>{html.escape(facts)}</p>")
+    show_notes(ctx, list(ctx.tables.warnings))
+
+
+def heading(ctx: Context, term: str, level: int = 2) -> None:
+    _display_html(f"<h{level}>{html.escape(ctx.label(term))}</h{level}>")
+
+
+def show_text(ctx: Context, text: str) -> None:
+    _display_html(f"<p>{html.escape(text)}</p>")
+
+
+def show_table(
+    ctx: Context, frame: pd.DataFrame, caption_term: str | None = None, max_rows: int = 300
+) -> None:
+    caption = f'<div class="kp-caption">{html.escape(ctx.label(caption_term))}</div>' if caption_term else ""
+    _display_html(caption + html_table(frame, ctx.lang, max_rows=max_rows))
+
+
+def show_notes(ctx: Context, lines: list[str]) -> None:
+    if lines:
+        _display_html(html_notes(lines))
+
+
+def show_figure(fig: go.Figure) -> None:
+    """Show a plotly figure as its mime bundle: JupyterLab draws it, the export embeds it."""
+    from IPython.display import display
+
+    display({"application/vnd.plotly.v1+json": fig.to_plotly_json()}, raw=True)
+
+
+def progress_board(ctx: Context, level: str) -> pd.DataFrame:
+    """The progress board of ``level`` (region, province or dealer) with total rows."""
+    from kaplan.progress.board import board_with_totals
+
+    return board_with_totals(
+        ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of, level,
+        params=ctx.params, org=ctx.tables.org,
+    )
+
+
+def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame]]) -> list[Path]:
+    """Write ``<output_dir>/<folder>/<name>.xlsx`` for every workbook of ``books``."""
+    if ctx.output_dir is None:
+        return []
+    from kaplan.report.excel import write_workbook
+
+    target = ctx.output_dir / folder
+    target.mkdir(parents=True, exist_ok=True)
+    return [write_workbook(target / f"{name}.xlsx", sheets, ctx.lang) for name, sheets in books.items()]
+
+
+def save_workbook(ctx: Context, name: str, sheets: dict[str, pd.DataFrame]) -> Path | None:
+    """Write ``<output_dir>/<name>_<month>.xlsx`` when the run asked for workbooks."""
+    if ctx.output_dir is None:
+        return None
+    from kaplan.report.excel import write_workbook
+
+    path = ctx.output_dir / f"{name}_{ctx.month}.xlsx"
+    write_workbook(path, sheets, ctx.lang)
+    log.info("wrote %s", path)
+    return path

@@ -1,0 +1,178 @@
+"""The ``kaplan`` command: sample, check, lock, run, verify, approve.
+
+Any :class:`~kaplan.core.errors.KaplanError` ends the command with its message and exit code 2;
+nothing is written in that case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from kaplan.core.errors import KaplanError
+
+log = logging.getLogger("kaplan")
+
+DEMO_UNTIL = "2026-06-20"
+
+
+def _month(text: str) -> str:
+    try:
+        date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, found {text!r}") from None
+    return text
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {text!r}") from None
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"expected a year as YYYY, found {text!r}")
+    return int(text)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from kaplan.sample.write import write_sample
+
+    write_sample(Path(args.out), scale=args.scale, seed=args.seed, until=args.until, fmt=args.format)
+    print(f"sample data ({args.scale}, seed {args.seed}, until {args.until}) written to {args.out}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kaplan.inputs.check import check_folder
+
+    report = check_folder(Path(args.data), params_file=args.params)
+    print(report)
+    return 0
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    from kaplan.inputs.lock import lock_year
+
+    path = lock_year(args.year, Path(args.data), Path(args.locks) if args.locks else None)
+    print(f"annual plan {args.year} locked: {path}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kaplan.run.month import run_month
+
+    version = run_month(
+        month=args.month,
+        as_of=args.as_of,
+        data_dir=Path(args.data) if args.data else None,
+        params_file=Path(args.params) if args.params else None,
+        out_dir=Path(args.out),
+        lang=args.lang,
+    )
+    print(f"published {version}\nopen {version / 'index.html'}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from kaplan.run.publish import verify_version
+
+    verify_version(Path(args.version))
+    print(f"{args.version}: every file matches its manifest hash")
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from kaplan.assessment.workflow import record
+    from kaplan.core.params import load_params
+
+    deadline_day = load_params(month=args.month).kpi.compile_deadline_day
+    state = record(args.month, args.stage, args.by, Path(args.approvals) if args.approvals else None,
+                   deadline_day=deadline_day)  # fmt: skip
+    last = state.events[-1]
+    print(f"{args.month}: {last.stage} by {last.by} at {last.at}" + (f" ({last.note})" if last.note else ""))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kaplan", description="Key-account sales planning workbook.")
+    top.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="write a synthetic, deterministic data set")
+    p.add_argument("--out", required=True, help="folder to write the tables to")
+    p.add_argument("--scale", choices=("small", "demo", "national"), default="demo")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--until", type=_date, default=_date(DEMO_UNTIL), help="last date covered")
+    p.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("check", help="validate an input folder and list every problem")
+    p.add_argument("--data", required=True)
+    p.add_argument("--params", help="parameters YAML (default params/default.yaml)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("lock", help="lock a year's annual plan")
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("--locks", help="folder of locks (default params/locks)")
+    p.set_defaults(func=cmd_lock)
+
+    p = sub.add_parser("run", help="publish a month: notebooks, HTML reports and Excel sheets")
+    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--as-of", type=_date, help="default: the last date with sales in the month")
+    p.add_argument("--data", help="input folder (default: the bundled demo data set)")
+    p.add_argument("--params", help="parameters YAML (default params/default.yaml)")
+    p.add_argument("--out", default="outputs")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("verify", help="check a published version against its manifest")
+    p.add_argument("version", help="outputs/YYYY-MM/vN")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("approve", help="record a step of the month's assessment: compiled, reviewed, approved")
+    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--stage", choices=("compiled", "reviewed", "approved"), required=True)
+    p.add_argument("--by", required=True, help="who compiled, reviewed (director) or approved (leader)")
+    p.add_argument("--approvals", help="folder of approval records (default params/approvals)")
+    p.set_defaults(func=cmd_approve)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return top
+
+
+# other modules add sub-commands here (name -> function taking the sub-parsers)
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    try:
+        return args.func(args)
+    except KaplanError as exc:
+        print(f"kaplan {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"kaplan {args.command}: interrupted, nothing was published", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into a pager or `head` that closed early
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""``kaplan run``: validate, execute the notebooks, export, write workbooks, publish atomically.
+
+Steps (each logged with its duration): parameters -> input validation (exit 2 and nothing written
+on any problem) -> notebooks executed by papermill into a staging folder (two at a time; each writes
+its own Excel workbooks there) -> self-contained HTML per notebook -> ``index.html`` and
+``manifest.json`` -> the staging folder renamed into place as ``outputs/YYYY-MM/vN``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+import kaplan
+from kaplan.core.errors import KaplanError, PublishError
+from kaplan.core.glossary import Lang, check_lang, label
+from kaplan.core.params import load_params, locks_dir, params_as_dict
+from kaplan.report.context import month_start, resolve_as_of, resolve_data_dir
+from kaplan.run.publish import publish, staging_dir, write_manifest
+
+log = logging.getLogger(__name__)
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
+
+
+@dataclass(frozen=True)
+class Report:
+    notebook: str  # file stem in notebooks/
+    title: str  # glossary term
+
+
+REPORTS = (
+    Report("01_targets", "report_targets"),
+    Report("02_progress", "report_progress"),
+    Report("03_pipeline", "report_pipeline"),
+    Report("04_assessment", "report_assessment"),
+)
+
+
+@contextmanager
+def step(name: str, timings: dict[str, float]) -> Iterator[None]:
+    started = time.perf_counter()
+    log.info("%s ...", name)
+    yield
+    timings[name] = round(time.perf_counter() - started, 3)
+    log.info("%s done in %.1f s", name, timings[name])
+
+
+def available_reports(folder: Path = NOTEBOOK_DIR) -> list[Report]:
+    return [r for r in REPORTS if (folder / f"{r.notebook}.ipynb").exists()]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the run keeps of the validated input: the notebooks load the tables themselves."""
+
+    as_of: pd.Timestamp
+    data_hash: str
+    hashes: dict[str, str]
+
+
+def validated_inputs(folder: Path, params_file: Path | None, month: str, as_of: object) -> Inputs:
+    """Validate the input folder (and the annual locks) before anything is written.
+
+    The tables themselves are dropped here: each notebook kernel reads them again from the
+    validated-table cache, so the run does not hold a third copy in memory.
+    """
+    locks = locks_dir(params_file)
+    tables = kaplan.load(folder, locks=locks if locks.exists() else None)
+    stamp = resolve_as_of(tables, month, str(as_of) if as_of else None)
+    inputs = Inputs(stamp, tables.data_hash, dict(sorted(tables.hashes.items())))
+    del tables
+    release_memory()
+    return inputs
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system before the notebook kernels start.
+
+    Validation of a national folder leaves ~500 MB in the allocators' free lists (arrow's pool
+    and glibc's heap) that the kernels would otherwise have to share the machine with.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
+        if trim is not None:
+            trim(0)
+
+
+def run_month(
+    month: str,
+    as_of: object = None,
+    data_dir: Path | None = None,
+    params_file: Path | None = None,
+    out_dir: Path = Path("outputs"),
+    lang: str = "zh",
+    notebook_dir: Path = NOTEBOOK_DIR,
+    workers: int = 2,
+) -> Path:
+    """Publish month ``month`` and return the new version folder."""
+    timings: dict[str, float] = {}
+    # papermill changes the process's working directory while it starts a kernel; with two
+    # notebooks at once a relative path would be read against the other one's folder
+    out_dir, notebook_dir = Path(out_dir).resolve(), Path(notebook_dir).resolve()
+    params_file = Path(params_file).resolve() if params_file else None
+    data_dir = Path(data_dir).resolve() if data_dir else None
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    language = check_lang(lang)
+    month_start(month)
+    with step("parameters", timings):
+        params = load_params(params_file, month)
+    with step("input validation", timings):
+        folder = resolve_data_dir(data_dir)
+        inputs = validated_inputs(folder, params_file, month, as_of)
+    stamp = inputs.as_of
+    reports = available_reports(notebook_dir)
+    if not reports:
+        raise KaplanError(f"no report notebooks found in {notebook_dir}")
+    month_dir = Path(out_dir) / month
+    staging = staging_dir(month_dir)
+    try:
+        parameters = {
+            "month": month,
+            "as_of": stamp.date().isoformat(),
+            "data_dir": str(folder.resolve()),
+            "params_file": str(Path(params_file).resolve()) if params_file else "",
+            "language": language,
+            "output_dir": str(staging.resolve()),
+            "interactive": False,
+        }
+        (staging / "notebooks").mkdir()
+        with step("notebooks", timings), ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(lambda r: _execute(r, notebook_dir, staging, parameters, timings), reports))
+        with step("html export", timings), ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda r: _export(r, staging, language), done))
+        manifest = {
+            "month": month,
+            "as_of": stamp.date().isoformat(),
+            "language": language,
+            "kaplan_version": kaplan.__version__,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "data_dir": str(folder.resolve()),
+            "data_hash": inputs.data_hash,
+            "inputs": inputs.hashes,
+            "params": params_as_dict(params),
+            "reports": [r.notebook for r in reports],
+            "timings_s": timings,
+        }
+
+        def finalize(path: Path, version: str) -> None:
+            (path / "index.html").write_text(
+                index_html(month, manifest["as_of"], inputs.data_hash, version, reports, path, language),
+                encoding="utf-8",
+            )
+            write_manifest(path, {**manifest, "version": version})
+
+        with step("publish", timings):
+            published = publish(staging, month_dir, finalize)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log.info("timings: %s", json.dumps(timings))
+    return published
+
+
+def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict, timings: dict) -> Report:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    source = notebook_dir / f"{report.notebook}.ipynb"
+    target = staging / "notebooks" / f"{report.notebook}.ipynb"
+    declared = notebook_parameters(source)
+    started = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(target),
+            parameters={k: v for k, v in parameters.items() if k in declared},
+            kernel_name="python3",
+            cwd=str(notebook_dir),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise PublishError(
+            f"notebook {report.notebook} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n"
+            "nothing was published; fix the input or parameters named above and run again"
+        ) from None
+    timings[f"notebook {report.notebook}"] = round(time.perf_counter() - started, 3)
+    return report
+
+
+def notebook_parameters(path: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters`` cell."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        raise KaplanError(f"{path.name} has no cell tagged 'parameters'")
+    return {node.target.id for node in ast.parse(cell.source).body
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
+
+
+def _export(report: Report, staging: Path, lang: Lang) -> None:
+    from kaplan.report.export import notebook_html
+
+    page = notebook_html(staging / "notebooks" / f"{report.notebook}.ipynb", label(report.title, lang))
+    (staging / f"{report.notebook}.html").write_text(page, encoding="utf-8")
+
+
+def index_html(
+    month: str, as_of: str, data_hash: str, version: str, reports: list[Report], folder: Path, lang: Lang
+) -> str:
+    """The version's front page: what it is, and a link to every report and workbook."""
+
+    def t(term: str) -> str:
+        return html.escape(label(term, lang))
+
+    def link(rel: str, text: str) -> str:
+        return f'<li><a href="{html.escape(rel, quote=True)}">{html.escape(text)}</a></li>'
+
+    pages = "".join(link(f"{r.notebook}.html", label(r.title, lang)) for r in reports)
+    books = "".join(
+        link(p.relative_to(folder).as_posix(), p.relative_to(folder).as_posix())
+        for p in sorted(folder.rglob("*.xlsx"))
+    )
+    notebooks = "".join(link(f"notebooks/{r.notebook}.ipynb", f"{r.notebook}.ipynb") for r in reports)
+    facts = "".join(
+        f"<tr><th>{t(k)}</th><td>{html.escape(v)}</td></tr>"
+        for k, v in (("month", month), ("as_of", as_of), ("version", version), ("data_hash", data_hash))
+    )
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{t("kaplan")} {html.escape(month)} {html.escape(version)}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#1f2328}}
+th{{text-align:left;padding-right:1em;color:#57606a}} li{{margin:.3em 0}}</style></head>
+<body><h1>{t("kaplan")}: {t("index_title")}</h1>
+<table>{facts}</table>
+<h2>{t("open_report")}</h2><ul>{pages}</ul>
+<h2>{t("workbooks")}</h2><ul>{books}</ul>
+<h2>{t("notebooks")}</h2><ul>{notebooks}</ul>
+</body></html>
+"""

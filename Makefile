@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 MONTH  ?= 2026-06
 LANG_  ?= zh
+NOTEBOOKS := kaplan/notebooks
+STRIP  := $(BIN)/nbstripout --extra-keys "metadata.papermill cell.metadata.papermill"
 
 .PHONY: help install report test lint bench lab strip clean
 
@@ -30,21 +32,21 @@ report: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kaplan tests benchmarks
-	$(BIN)/python -m kaplan.run.notebook_tools check-stripped notebooks
+	$(STRIP) --verify $(NOTEBOOKS)/*.ipynb
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval-lax -p no:randomly notebooks -q
+	$(BIN)/python -m pytest --nbval-lax -p no:randomly $(NOTEBOOKS) -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab $(NOTEBOOKS)
 
 strip: $(STAMP)
-	$(BIN)/python -m kaplan.run.notebook_tools strip notebooks
+	$(STRIP) $(NOTEBOOKS)/*.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,4 +1,4 @@
-"""Assessment (DESIGN §2.5) of 2026-06 as of 2026-06-20 at national scale: 400 staff, 2,000 dealers,
+"""Assessment (docs/method.md §2.5) of 2026-06 as of 2026-06-20 at national scale: 400 staff, 2,000 dealers,
 ~1 M sales rows. Cases: the issued dealer targets of January..June from the target engine (what the
 notebook asks for: year-to-date targets and the rectification look-back), then with those targets
 given: the KPI table, attainment, the rectification list, the whole ``assess`` and the workbook."""

@@ -1,4 +1,4 @@
-"""Lead and customer computations (DESIGN §2.4) of 2026-06 as of 2026-06-20 at national size: 200 k leads
+"""Lead and customer computations (docs/method.md §2.4) of 2026-06 as of 2026-06-20 at national size: 200 k leads
 with their scorecard factors and decision-role contacts, ~1 M sales rows. ``build`` scores every lead
 (stage probability, scorecard, weighted units, stale and qualified flags) and tiers every customer; the
 ``whole pipeline`` case is everything the pipeline notebook computes (build, funnel, conversion by channel

@@ -1,4 +1,4 @@
-"""Progress board (DESIGN §2.3) of 2026-06 as of 2026-06-20 on ~1 M sales rows, at region, province and
+"""Progress board (docs/method.md §2.3) of 2026-06 as of 2026-06-20 on ~1 M sales rows, at region, province and
 dealer level (board only, then with total rows). Month targets are the annual targets / 12 per dealer,
 summed up the levels."""
 
@@ -11,7 +11,9 @@ import pandas as pd
 from common import Context, Result, median_time, traced_peak
 
 from kaplan.core.facts import sales_facts
+from kaplan.core.months import default_as_of
 from kaplan.core.params import Params
+from kaplan.core.units import LEVELS
 from kaplan.progress import board as progress
 
 MONTH = "2026-06"
@@ -33,8 +35,8 @@ def run(ctx: Context) -> list[Result]:
     params: Params = ctx.params
     targets = month_targets(annual, org)
     note = f"{len(facts):,} sales rows, load average {os.getloadavg()[0]:.1f} at start"
-    results = [Result("default_as_of", median_time(lambda: progress.default_as_of(facts, MONTH)), 5, note)]
-    for level in progress.LEVELS:
+    results = [Result("default_as_of", median_time(lambda: default_as_of(facts["date"], MONTH)), 5, note)]
+    for level in LEVELS:
         for make in (progress.board, progress.board_with_totals):
 
             def call(make: Callable[..., pd.DataFrame] = make, level: str = level) -> pd.DataFrame:

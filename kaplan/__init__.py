@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
 
 def load(path: str | Path, locks: str | Path | None = None) -> Tables:
-    """Read and validate the input folder ``path`` (DESIGN §3) and return its tables.
+    """Read and validate the input folder ``path`` (docs/data.md) and return its tables.
 
     Every problem is gathered in one pass and raised together as :class:`kaplan.core.errors.InputError`.
     With ``locks`` (a folder of annual locks, ``params/locks``), annual targets of a locked year
     must equal the lock, or :class:`kaplan.core.errors.LockError` names what changed.
     """
+    # imported here, not at the top: every kaplan module imports this package (for __version__),
+    # so a top-level import of the loader would be a cycle
     from kaplan.inputs.loader import load_tables
 
     return load_tables(Path(path), locks=Path(locks) if locks else None)

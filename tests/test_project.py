@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -10,9 +13,10 @@ import nbformat
 import yaml
 
 from kaplan.core.params import DEFAULT_FILE, Params, load_params
-from kaplan.run.notebook_tools import is_stripped, notebooks
+from kaplan.run.month import NOTEBOOK_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 def _name(requirement: str) -> str:
@@ -53,17 +57,30 @@ def test_default_params_file_equals_the_model_defaults() -> None:
     assert set(yaml.safe_load(DEFAULT_FILE.read_text())) == set(Params.model_fields)
 
 
+def _nbstripout_verify(paths: list[Path]) -> subprocess.CompletedProcess:
+    stripper = Path(sys.executable).parent / "nbstripout"
+    return subprocess.run([str(stripper), "--verify", "--extra-keys", "metadata.papermill cell.metadata.papermill",
+                           *map(str, paths)], capture_output=True, text=True)  # fmt: skip
+
+
 def test_committed_notebooks_are_stripped() -> None:
-    found = notebooks(ROOT / "notebooks")
-    assert found, "no notebooks found"
-    dirty = [p.name for p in found if not is_stripped(nbformat.read(str(p), as_version=4))]
-    assert dirty == []
+    assert [p.name for p in NOTEBOOKS] == ["01_targets.ipynb", "02_progress.ipynb", "03_pipeline.ipynb",
+                                           "04_assessment.ipynb"]  # fmt: skip
+    result = _nbstripout_verify(NOTEBOOKS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_strip_check_catches_an_output(tmp_path: Path) -> None:
+    nb = nbformat.read(str(NOTEBOOKS[0]), as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="left over")]
+    dirty = tmp_path / "dirty.ipynb"
+    nbformat.write(nb, str(dirty))
+    result = _nbstripout_verify([dirty])
+    assert result.returncode == 1 and "dirty.ipynb" in result.stdout
 
 
 def test_notebook_parameters_cells_hold_literals_only() -> None:
-    import ast
-
-    for path in notebooks(ROOT / "notebooks"):
+    for path in NOTEBOOKS:
         nb = nbformat.read(str(path), as_version=4)
         cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(cells) == 1, f"{path.name}: one cell tagged parameters"

@@ -1,4 +1,4 @@
-"""The month's assessment in one place (DESIGN §2.5, §4 ``assessment_YYYY-MM.xlsx``).
+"""The month's assessment in one place (docs/method.md §2.5, docs/operations.md §4 ``assessment_YYYY-MM.xlsx``).
 
 :func:`assess` puts together, for month M as of date d:
 
@@ -21,18 +21,16 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kaplan.assessment import attainment, incentive, kpi, rectification, workflow
 from kaplan.core.facts import sales_facts, staff_scope
 from kaplan.core.glossary import Lang, label
+from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Params
 from kaplan.core.tables import Tables
-
-if TYPE_CHECKING:
-    from kaplan.plan.targets import MonthTargets
+from kaplan.plan.targets import MonthTargets, month_targets
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +52,17 @@ class Assessment:
     ytd_fallback: bool = False  # the year-to-date target came from the annual targets
 
 
-def months_needed(month: str, lookback: int) -> list[str]:
+def months_needed(month: MonthLike, lookback: int) -> list[str]:
     """Months whose issued targets the assessment of ``month`` uses: January (or ``lookback`` back) .. M."""
-    end = pd.Period(month, "M")
-    first = min(pd.Period(f"{end.year}-01", "M"), end - lookback)
-    return [str(first + k) for k in range((end - first).n + 1)]
+    end = Month.of(month)
+    first = min(Month.first_of(end.year), end + (-lookback))
+    return [str(m) for m in end.since(first)]
 
 
-def lookback_months(month: str, lookback: int) -> list[str]:
+def lookback_months(month: MonthLike, lookback: int) -> list[str]:
     """``month`` and the ``lookback`` months before it, oldest first."""
-    end = pd.Period(month, "M")
-    return [str(end - k) for k in range(lookback, -1, -1)]
+    end = Month.of(month)
+    return [str(m) for m in end.since(end + (-lookback))]
 
 
 def dealer_totals(month_targets: MonthTargets) -> pd.DataFrame:
@@ -78,17 +76,14 @@ def dealer_totals(month_targets: MonthTargets) -> pd.DataFrame:
 def issued_dealer_targets(tables: Tables, months: list[str], params: Params,
                           known: Mapping[str, MonthTargets] | None = None) -> pd.DataFrame:  # fmt: skip
     """Issued dealer targets of each of ``months`` (the target engine per month; ``known`` ones reused)."""
-    from kaplan.plan.targets import month_targets
-
     known = dict(known or {})
     frames = [dealer_totals(known[m] if m in known else month_targets(tables, m, params)) for m in months]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(ISSUED_COLUMNS))
 
 
-def ytd_targets(issued: pd.DataFrame, annual_targets: pd.DataFrame, month: str) -> tuple[pd.DataFrame, bool]:
+def ytd_targets(issued: pd.DataFrame, annual_targets: pd.DataFrame, month: MonthLike) -> tuple[pd.DataFrame, bool]:
     """``dealer_id, target`` for January..M: issued ones when every month is there, else the annual fallback."""
-    end = pd.Period(month, "M")
-    months = [str(pd.Period(f"{end.year}-{m:02d}", "M")) for m in range(1, end.month + 1)]
+    months = [str(m) for m in Month.of(month).year_to_date()]
     if set(months) <= set(issued["month"]):
         rows = issued[issued["month"].isin(months)]
         out = rows.groupby("dealer_id", as_index=False)["target"].sum()
@@ -96,9 +91,10 @@ def ytd_targets(issued: pd.DataFrame, annual_targets: pd.DataFrame, month: str) 
     return attainment.ytd_targets_from_annual(annual_targets, month), True
 
 
-def assess(tables: Tables, month: str, as_of: pd.Timestamp, params: Params, issued: pd.DataFrame,
+def assess(tables: Tables, month: MonthLike, as_of: pd.Timestamp, params: Params, issued: pd.DataFrame,
            facts: pd.DataFrame | None = None, approvals_directory: Path | None = None) -> Assessment:  # fmt: skip
     """The whole assessment of ``month`` as of ``as_of``; ``issued`` as :func:`issued_dealer_targets` gives."""
+    month = str(Month.of(month))
     as_of = pd.Timestamp(as_of)
     facts = sales_facts(tables) if facts is None else facts
     submissions = tables.kpi_submissions
@@ -110,7 +106,7 @@ def assess(tables: Tables, month: str, as_of: pd.Timestamp, params: Params, issu
     trailing = rectification.rectification_list(
         tables.org, tables.staff, facts, checked, month, as_of, params.rectification.gap
     )
-    year = pd.Period(month, "M").year
+    year = Month.of(month).year
     return Assessment(
         month=month,
         as_of=as_of,
@@ -131,7 +127,7 @@ def assess(tables: Tables, month: str, as_of: pd.Timestamp, params: Params, issu
 def notes(result: Assessment, params: Params, lang: Lang = "zh") -> list[str]:
     """The notes a reader needs: a month not over yet, unreviewed and missing KPI rows, no target, fallbacks."""
     lines = []
-    month_end = pd.Period(result.month, "M").end_time.normalize()
+    month_end = Month.of(result.month).end
     if result.as_of < month_end:
         deadline = workflow.compile_deadline(result.month, params.kpi.compile_deadline_day)
         lines.append(label("note_provisional", lang).format(as_of=result.as_of.date(), deadline=deadline))

@@ -1,4 +1,4 @@
-"""Target attainment per staff member, and the seed's per-capita targets (DESIGN §2.5).
+"""Target attainment per staff member, and the seed's per-capita targets (docs/method.md §2.5).
 
 **Attainment.** A staff member answers for the dealers of :func:`kaplan.core.facts.staff_scope`
 (director: the region's dealers, manager: the province's, specialist: the dealer). For month M
@@ -35,7 +35,9 @@ import logging
 import numpy as np
 import pandas as pd
 
+from kaplan.core.apportion import apportion
 from kaplan.core.errors import KaplanError
+from kaplan.core.months import Month, MonthLike
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,7 @@ def even_split(total: int, parts: int) -> np.ndarray:
     """``total`` units over ``parts`` people exactly: each ``total // parts``, the first ``total % parts`` +1."""
     if parts < 1:
         raise KaplanError(f"cannot split {total} units over {parts} parts: give at least 1 part")
-    base, extra = divmod(total, parts)
-    return np.full(parts, base, dtype="int64") + (np.arange(parts) < extra).astype("int64")
+    return apportion(total, np.ones(parts))
 
 
 def per_capita_table(annual_targets: pd.DataFrame, org: pd.DataFrame, staff: pd.DataFrame,
@@ -80,11 +81,11 @@ def per_capita_table(annual_targets: pd.DataFrame, org: pd.DataFrame, staff: pd.
     return out.astype({"per_person_year": "int64", "per_person_month": "int64"})
 
 
-def ytd_targets_from_annual(annual_targets: pd.DataFrame, month: str) -> pd.DataFrame:
+def ytd_targets_from_annual(annual_targets: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
     """``dealer_id, target``: Σ over lines of ``floor(units * m / 12)`` for the year and month m of ``month``."""
-    stamp = pd.Timestamp(f"{month}-01")
-    rows = annual_targets[annual_targets["year"] == stamp.year]
-    ytd = rows["units"].astype("int64") * stamp.month // 12
+    m = Month.of(month)
+    rows = annual_targets[annual_targets["year"] == m.year]
+    ytd = rows["units"].astype("int64") * m.number // 12
     out = ytd.groupby(rows["dealer_id"]).sum().rename("target").rename_axis("dealer_id").reset_index()
     return out.astype({"target": "int64"})
 
@@ -107,7 +108,7 @@ def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return numerator.astype("float64") / den.where(den != 0)
 
 
-def attainment_table(staff: pd.DataFrame, scope: pd.DataFrame, facts: pd.DataFrame, month: str,
+def attainment_table(staff: pd.DataFrame, scope: pd.DataFrame, facts: pd.DataFrame, month: MonthLike,
                      as_of: pd.Timestamp, month_targets: pd.DataFrame,
                      ytd_targets: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
     """One row per staff member (staff order): targets, units and attainment for the month and year to date.
@@ -115,14 +116,13 @@ def attainment_table(staff: pd.DataFrame, scope: pd.DataFrame, facts: pd.DataFra
     ``month_targets`` and ``ytd_targets`` have ``dealer_id, target`` (several rows per dealer, one per
     line, are summed).
     """
-    start = pd.Timestamp(f"{month}-01")
+    m = Month.of(month)
     as_of = pd.Timestamp(as_of)
-    year_start = pd.Timestamp(year=start.year, month=1, day=1)
     columns = {
         "month_target": per_staff(scope, month_targets.groupby("dealer_id")["target"].sum()),
-        "mtd": per_staff(scope, dealer_units(facts, start, as_of)),
+        "mtd": per_staff(scope, dealer_units(facts, m.start, as_of)),
         "ytd_target": per_staff(scope, ytd_targets.groupby("dealer_id")["target"].sum()),
-        "ytd": per_staff(scope, dealer_units(facts, year_start, as_of)),
+        "ytd": per_staff(scope, dealer_units(facts, m.year_start, as_of)),
     }
     people = staff[["staff_id", "name", "role", "region", "province"]].reset_index(drop=True)
     for name, values in columns.items():

@@ -1,4 +1,4 @@
-"""Tiered incentive (阶梯式激励, DESIGN §2.5): a per-unit rate that rises with attainment.
+"""Tiered incentive (阶梯式激励, docs/method.md §2.5): a per-unit rate that rises with attainment.
 
 Bands come from ``params.incentive.bands``, ascending by ``attainment_from`` (the first starts at
 0). Band i is the **half-open** interval ``[from_i, from_{i+1})``, the last one ``[from_n, ∞)``:
@@ -21,16 +21,13 @@ A person without a target (attainment blank) is in no band and earns 0; the tabl
 
 from __future__ import annotations
 
-import html
 import itertools
 import logging
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from kaplan.core.glossary import Lang, label
 from kaplan.core.params import IncentiveBand
 
 log = logging.getLogger(__name__)
@@ -85,42 +82,3 @@ def payouts(attainment: pd.DataFrame, bands: Sequence[IncentiveBand]) -> pd.Data
     out["payout"] = out["mtd"].astype("float64") * out["rate"]
     log.info("incentive: %d people, total payout %.0f", len(out), out["payout"].sum())
     return out[list(PAYOUT_COLUMNS)].reset_index(drop=True)
-
-
-def schedule_figure(bands: Sequence[IncentiveBand], lang: Lang = "zh",
-                    attainment: pd.Series | None = None) -> go.Figure:  # fmt: skip
-    """Step chart of the rate per unit against attainment; people's attainments as ticks when given."""
-    starts = [b.attainment_from for b in bands]
-    rates = [b.rate for b in bands]
-    top = max(starts[-1] + 0.3, 1.5)
-    if attainment is not None and attainment.notna().any():
-        top = max(top, float(attainment.max()) + 0.1)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[*starts, top], y=[*rates, rates[-1]], mode="lines", line_shape="hv",
-            name=html.escape(label("rate", lang)), hovertemplate="%{x:.0%}: %{y:,.0f}<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=starts, y=rates, mode="markers", marker={"symbol": "circle", "size": 9},
-            name=html.escape(label("band", lang)), text=[html.escape(t) for t in band_labels(bands)],
-            hovertemplate="%{text}: %{y:,.0f}<extra></extra>",
-        )
-    )  # fmt: skip
-    if attainment is not None and attainment.notna().any():
-        values = attainment.dropna().astype("float64")
-        fig.add_trace(
-            go.Scatter(
-                x=values, y=np.zeros(len(values)), mode="markers", marker={"symbol": "line-ns-open", "size": 14},
-                name=html.escape(label("attainment", lang)), hovertemplate="%{x:.1%}<extra></extra>",
-            )
-        )  # fmt: skip
-    fig.update_layout(
-        title=html.escape(label("incentive", lang)),
-        xaxis={"title": html.escape(label("attainment", lang)), "tickformat": ".0%"},
-        yaxis={"title": html.escape(label("rate", lang)), "rangemode": "tozero"},
-        template="plotly_white",
-    )
-    return fig

@@ -1,4 +1,4 @@
-"""KPI scores of key-account staff for one month (DESIGN §2.5, the seed's 激励考核 table).
+"""KPI scores of key-account staff for one month (docs/method.md §2.5, the seed's 激励考核 table).
 
 Every submission row (``kpi_submissions``: staff_id, month, item, due, submitted, reviewer scores)
 is scored on the criteria of its item (:data:`kaplan.core.schema.KPI_CRITERIA`):
@@ -39,14 +39,12 @@ nothing at 0 (s = 0.30 and a score of 70 earn 0.21 of the performance pay).
 
 from __future__ import annotations
 
-import html
 import logging
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from kaplan.core.glossary import Lang, code_label, label
+from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Kpi
 from kaplan.core.schema import KPI_CRITERIA, KPI_ITEMS
 
@@ -64,9 +62,9 @@ def timeliness(due: pd.Series, submitted: pd.Series, kpi: Kpi) -> pd.Series:
     return score.where(submitted.notna(), 0.0).astype("float64").rename("timeliness")
 
 
-def month_rows(submissions: pd.DataFrame, month: str) -> pd.DataFrame:
+def month_rows(submissions: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
     """The submission rows of ``month`` (YYYY-MM), index reset."""
-    return submissions[submissions["month"] == month].reset_index(drop=True)
+    return submissions[submissions["month"] == str(Month.of(month))].reset_index(drop=True)
 
 
 def criterion_scores(rows: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
@@ -86,7 +84,7 @@ def criterion_scores(rows: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     return pd.DataFrame(out, index=rows.index)
 
 
-def row_scores(submissions: pd.DataFrame, month: str, kpi: Kpi) -> pd.DataFrame:
+def row_scores(submissions: pd.DataFrame, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
     """The month's rows with ``late_days``, each criterion score and ``row_score`` (their mean)."""
     rows = month_rows(submissions, month)
     scores = criterion_scores(rows, kpi)
@@ -104,13 +102,14 @@ def row_scores(submissions: pd.DataFrame, month: str, kpi: Kpi) -> pd.DataFrame:
     )
 
 
-def saturdays(month: str) -> int:
+def saturdays(month: MonthLike) -> int:
     """How many Saturdays month ``YYYY-MM`` has (4 or 5): the weekly tracking table's due dates."""
-    days = pd.date_range(f"{month}-01", periods=pd.Timestamp(f"{month}-01").days_in_month, freq="D")
+    m = Month.of(month)
+    days = pd.date_range(m.start, periods=m.days, freq="D")
     return int((days.day_of_week == 5).sum())
 
 
-def item_scores(submissions: pd.DataFrame, staff_ids: pd.Series, month: str, kpi: Kpi) -> pd.DataFrame:
+def item_scores(submissions: pd.DataFrame, staff_ids: pd.Series, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
     """Item scores, one row per staff member (index ``staff_id`` in the given order), one column per item."""
     rows = row_scores(submissions, month, kpi)
     grouped = rows.groupby(["staff_id", "item"], sort=False)["row_score"].agg(["sum", "count"])
@@ -133,7 +132,7 @@ def kpi_pay_share(score: pd.Series, kpi: Kpi) -> pd.Series:
     return (kpi.performance_pay_share * score / 100.0).rename("kpi_pay_share")
 
 
-def kpi_table(staff: pd.DataFrame, submissions: pd.DataFrame, month: str, kpi: Kpi) -> pd.DataFrame:
+def kpi_table(staff: pd.DataFrame, submissions: pd.DataFrame, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
     """The ``kpi`` sheet: staff_id, name, role, one score per item (KPI_ITEMS order), kpi_score, kpi_pay_share."""
     people = staff[list(STAFF_COLUMNS)].reset_index(drop=True)
     items = item_scores(submissions, people["staff_id"], month, kpi).reset_index(drop=True)
@@ -143,7 +142,7 @@ def kpi_table(staff: pd.DataFrame, submissions: pd.DataFrame, month: str, kpi: K
     return out
 
 
-def unreviewed(submissions: pd.DataFrame, month: str) -> pd.DataFrame:
+def unreviewed(submissions: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
     """Submitted rows of the month with a blank reviewer score among their item's criteria."""
     rows = month_rows(submissions, month)
     blank = pd.Series(False, index=rows.index)
@@ -154,7 +153,7 @@ def unreviewed(submissions: pd.DataFrame, month: str) -> pd.DataFrame:
     return rows[blank & rows["submitted"].notna()][["staff_id", "item", "due", "submitted"]]
 
 
-def late_or_missing(submissions: pd.DataFrame, month: str, kpi: Kpi) -> pd.DataFrame:
+def late_or_missing(submissions: pd.DataFrame, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
     """Rows of the month submitted after the grace or not at all: staff_id, item, due, submitted, late_days.
 
     ``late_days`` is blank for a missing submission; rows are ordered by staff_id, then due date.
@@ -165,31 +164,7 @@ def late_or_missing(submissions: pd.DataFrame, month: str, kpi: Kpi) -> pd.DataF
     return out.sort_values(["staff_id", "due", "item"], kind="stable").reset_index(drop=True)
 
 
-def missing(submissions: pd.DataFrame, month: str) -> pd.DataFrame:
+def missing(submissions: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
     """Rows of the month with no submission date (scored 0)."""
     rows = month_rows(submissions, month)
     return rows[rows["submitted"].isna()][["staff_id", "item", "due"]]
-
-
-def kpi_figure(table: pd.DataFrame, weights: dict[str, float], lang: Lang = "zh") -> go.Figure:
-    """Each person's KPI score stacked by item (weight x item score), one bar per person, by role."""
-    ordered = table.sort_values(["role", "kpi_score"], ascending=[True, False], kind="stable")
-    people = [html.escape(f"{name} ({code_label('role', role, lang)})")
-              for name, role in zip(ordered["name"], ordered["role"], strict=True)]  # fmt: skip
-    fig = go.Figure()
-    for item in KPI_ITEMS:
-        fig.add_trace(
-            go.Bar(
-                x=people, y=ordered[item] * weights.get(item, 0.0), name=html.escape(label(item, lang)),
-                hovertemplate="%{x}: %{y:.1f}<extra></extra>",
-            )
-        )  # fmt: skip
-    fig.update_layout(
-        barmode="stack",
-        title=html.escape(label("kpi_score", lang)),
-        yaxis={"title": html.escape(label("kpi_score", lang)), "range": [0, 100]},
-        xaxis={"showticklabels": len(ordered) <= 60},
-        template="plotly_white",
-        legend={"orientation": "h"},
-    )
-    return fig

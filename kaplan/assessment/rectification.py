@@ -1,4 +1,4 @@
-"""The rectification list (整改, DESIGN §2.5): dealers whose month completion trails time progress.
+"""The rectification list (整改, docs/method.md §2.5): dealers whose month completion trails time progress.
 
 For month M as of day d (``D`` days in M), per dealer with issued target ``T`` (all lines) and
 ``mtd`` units sold from the 1st of M through d::
@@ -28,6 +28,8 @@ import logging
 import numpy as np
 import pandas as pd
 
+from kaplan.core.months import Month, MonthLike, month_labels
+
 log = logging.getLogger(__name__)
 
 RECTIFICATION_COLUMNS = (
@@ -43,39 +45,39 @@ def dealer_month_targets(targets: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"target": "int64"})
 
 
-def month_actuals(facts: pd.DataFrame, months: list[str], as_of: pd.Timestamp) -> pd.DataFrame:
+def month_actuals(facts: pd.DataFrame, months: list[MonthLike], as_of: pd.Timestamp) -> pd.DataFrame:
     """``month, dealer_id, units`` for the given months (YYYY-MM), each up to ``as_of`` at most."""
     if not months:
         return pd.DataFrame({"month": pd.Series(dtype="str"), "dealer_id": pd.Series(dtype="str"),
                              "units": pd.Series(dtype="int64")})  # fmt: skip
-    first = pd.Timestamp(f"{min(months)}-01")
-    window = facts[(facts["date"] >= first) & (facts["date"] <= as_of)]
-    key = window["year"] * 100 + window["month"]
-    wanted = {int(m[:4]) * 100 + int(m[5:7]) for m in months}
-    window = window[key.isin(wanted)]
-    grouped = window.groupby([key[window.index], window["dealer_id"]])["units"].sum()
-    out = grouped.rename_axis(["key", "dealer_id"]).reset_index()
-    label = (out["key"] // 100).astype("str") + "-" + (out["key"] % 100).astype("str").str.zfill(2)
-    return pd.DataFrame({"month": label, "dealer_id": out["dealer_id"], "units": out["units"].astype("int64")})
+    wanted = sorted({Month.of(m) for m in months})
+    window = facts[(facts["date"] >= wanted[0].start) & (facts["date"] <= as_of)]
+    labels = month_labels(window["date"])
+    inside = labels.isin([str(m) for m in wanted])
+    window, labels = window[inside], labels[inside]
+    grouped = window.groupby([labels.rename("month"), window["dealer_id"]])["units"].sum()
+    out = grouped.reset_index()
+    return pd.DataFrame({"month": out["month"].astype("str"), "dealer_id": out["dealer_id"],
+                         "units": out["units"].astype("int64")})  # fmt: skip
 
 
-def trailing_flags(targets: pd.DataFrame, actuals: pd.DataFrame, month: str, day_share: float,
+def trailing_flags(targets: pd.DataFrame, actuals: pd.DataFrame, month: MonthLike, day_share: float,
                    gap: float) -> pd.DataFrame:  # fmt: skip
     """Per month x dealer of ``targets``: ``progress``, ``time_progress`` and ``trailing``."""
     frame = targets.merge(actuals, on=["month", "dealer_id"], how="left")
     frame["units"] = frame["units"].fillna(0).astype("int64")
-    frame["time_progress"] = np.where(frame["month"] == month, day_share, 1.0)
+    frame["time_progress"] = np.where(frame["month"] == str(Month.of(month)), day_share, 1.0)
     target = frame["target"].astype("float64")
     frame["progress"] = frame["units"] / target.where(target > 0)
     frame["trailing"] = (target > 0) & (frame["time_progress"] - frame["progress"] > gap + TOLERANCE)
     return frame
 
 
-def consecutive_months(flags: pd.DataFrame, month: str) -> pd.Series:
+def consecutive_months(flags: pd.DataFrame, month: MonthLike) -> pd.Series:
     """Per dealer: how many months in a row, ending with ``month``, it trailed (0 if not this month)."""
-    end = pd.Period(month, "M")
-    earliest = min(pd.Period(m, "M") for m in flags["month"].unique()) if len(flags) else end
-    span = [str(end - k) for k in range((end - earliest).n + 1)]  # M, M-1, ... newest first
+    end = Month.of(month)
+    earliest = min(Month.of(m) for m in flags["month"].unique()) if len(flags) else end
+    span = [str(m) for m in reversed(end.since(earliest))]  # M, M-1, ... newest first
     matrix = flags.pivot_table(index="dealer_id", columns="month", values="trailing", aggfunc="any")
     matrix = matrix.reindex(columns=span).fillna(False).astype(bool)
     return pd.Series(matrix.to_numpy().cumprod(axis=1).sum(axis=1), index=matrix.index, dtype="int64")
@@ -88,12 +90,13 @@ def managers_by_province(staff: pd.DataFrame) -> pd.Series:
 
 
 def rectification_list(org: pd.DataFrame, staff: pd.DataFrame, facts: pd.DataFrame, targets: pd.DataFrame,
-                       month: str, as_of: pd.Timestamp, gap: float) -> pd.DataFrame:  # fmt: skip
+                       month: MonthLike, as_of: pd.Timestamp, gap: float) -> pd.DataFrame:  # fmt: skip
     """The ``rectification`` sheet: dealers trailing in ``month``, largest gap in units first.
 
     ``targets`` holds issued targets with ``month, dealer_id, target`` (and optionally ``line``) for
     ``month`` and any earlier months to look back over.
     """
+    month = str(Month.of(month))
     as_of = pd.Timestamp(as_of)
     dealer_targets = dealer_month_targets(targets[targets["month"] <= month])
     months = sorted(dealer_targets["month"].unique())

@@ -1,4 +1,4 @@
-"""The monthly assessment's approval workflow (DESIGN §2.5; the seed: 下月月初1日2日前汇总，
+"""The monthly assessment's approval workflow (docs/method.md §2.5; the seed: 下月月初1日2日前汇总，
 大客户管理部门总监审核、大客户分管领导批准上报).
 
 Each month moves through three steps, in order::
@@ -40,7 +40,8 @@ from pathlib import Path
 import pandas as pd
 
 from kaplan.core.errors import KaplanError
-from kaplan.core.params import DEFAULT_FILE
+from kaplan.core.months import Month, MonthLike
+from kaplan.core.params import params_folder
 
 log = logging.getLogger(__name__)
 
@@ -74,20 +75,16 @@ class Approvals:
 
 def approvals_dir(params_file: str | Path | None = None) -> Path:
     """``approvals/`` beside the params file (default ``params/approvals``)."""
-    base = Path(params_file).parent if params_file else DEFAULT_FILE.parent
-    return base / "approvals"
+    return params_folder(params_file) / "approvals"
 
 
 def approvals_file(month: str, directory: Path) -> Path:
     return Path(directory) / f"{month}.json"
 
 
-def check_month(month: str) -> str:
-    try:
-        date.fromisoformat(f"{month}-01")
-    except (TypeError, ValueError):
-        raise KaplanError(f"month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-06") from None
-    return month
+def check_month(month: MonthLike) -> str:
+    """``month`` as ``YYYY-MM`` text; :class:`~kaplan.core.months.MonthError` (a KaplanError) when it is no month."""
+    return str(Month.of(month))
 
 
 def load_approvals(month: str, directory: Path | None = None) -> Approvals:
@@ -107,9 +104,8 @@ def load_approvals(month: str, directory: Path | None = None) -> Approvals:
 
 def compile_deadline(month: str, day: int = 2) -> date:
     """Day ``day`` of the month after ``month``: when the assessment must be compiled."""
-    start = pd.Timestamp(f"{check_month(month)}-01")
-    following = start + pd.offsets.MonthBegin(1)
-    return date(following.year, following.month, day)
+    following = Month.of(month).next
+    return date(following.year, following.number, day)
 
 
 def late_note(month: str, at: datetime, day: int) -> str:

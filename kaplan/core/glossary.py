@@ -11,6 +11,8 @@ from typing import Literal
 
 import pandas as pd
 
+from kaplan.core.errors import KaplanError
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
@@ -376,8 +378,6 @@ def label(term: str, lang: Lang = "zh") -> str:
 
 
 def check_lang(lang: str) -> Lang:
-    from kaplan.core.errors import KaplanError
-
     if lang not in LANGS:
         raise KaplanError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
     return lang  # type: ignore[return-value]
@@ -388,10 +388,12 @@ def code_label(column: str, code: str, lang: Lang = "zh") -> str:
     return label(_COLUMN_TERMS.get((column, code), code), lang)
 
 
-def labelled(frame: pd.DataFrame, lang: Lang = "zh", codes: Iterable[str] = ()) -> pd.DataFrame:
-    """A copy with headers in ``lang`` and the values of the ``codes`` columns translated."""
-    out = frame.copy()
-    for column in codes:
-        if column in out:
-            out[column] = out[column].map(lambda v, c=column: code_label(c, v, lang) if isinstance(v, str) else v)
-    return out.rename(columns=lambda c: label(c, lang) if isinstance(c, str) else c)
+def code_labels(values: pd.Series, column: str, lang: Lang = "zh") -> pd.Series:
+    """The codes of ``column`` in ``lang``; a value that is not a code text (blank, number) stays as it is."""
+    return values.map(lambda v: code_label(column, v, lang) if isinstance(v, str) else v)
+
+
+def with_code_labels(frame: pd.DataFrame, columns: Iterable[str], lang: Lang = "zh") -> pd.DataFrame:
+    """A copy of ``frame`` whose code ``columns`` (those present) read in ``lang``; headers unchanged."""
+    present = [c for c in columns if c in frame.columns]
+    return frame.assign(**{c: code_labels(frame[c], c, lang) for c in present})

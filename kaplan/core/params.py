@@ -1,6 +1,6 @@
 """Parameters: declared once, typed, validated before any work starts.
 
-``params/default.yaml`` holds the defaults of DESIGN §4; a per-month file beside it
+``params/default.yaml`` holds the defaults of docs/operations.md §4; a per-month file beside it
 (``params/2026-06.yaml``) overrides any part of it for that month. Every problem in a file is
 reported together, as one :class:`~kaplan.core.errors.ParamsError`.
 """
@@ -16,6 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kaplan.core.errors import ParamsError
+from kaplan.core.months import Month
+from kaplan.core.schema import KPI_ITEMS
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +25,6 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Adjustment = Annotated[float, Field(gt=-1.0)]
 
-STAGES = ("discover", "contact", "analyse", "position", "commit", "tender", "won", "lost")
-KPI_ITEMS = ("target_split", "deal_stats", "lead_reports", "relationship_tracking", "monthly_summary")
 
 
 class Strict(BaseModel):
@@ -32,7 +32,7 @@ class Strict(BaseModel):
 
 
 class SplitWeights(Strict):
-    """The seed's three "XX%" weights of the composite split (DESIGN §2.2)."""
+    """The seed's three "XX%" weights of the composite split (docs/method.md §2.2)."""
 
     trailing3: NonNegative = 0.4
     last_month: NonNegative = 0.3
@@ -66,7 +66,7 @@ class StatusThresholds(Strict):
 
 
 class Tiers(Strict):
-    """Cumulative value shares that close the key and the secondary tier (DESIGN §2.4)."""
+    """Cumulative value shares that close the key and the secondary tier (docs/method.md §2.4)."""
 
     key: Probability = 0.80
     secondary: Probability = 0.95
@@ -217,13 +217,30 @@ class Params(Strict):
         return self.month_adjustments.get(month, 0.0)
 
 
-DEFAULT_FILE = Path(__file__).resolve().parent.parent.parent / "params" / "default.yaml"
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "defaults" / "params.yaml"
+PARAMS_FOLDER = Path("params")
+
+
+def params_folder(params_file: str | Path | None = None) -> Path:
+    """The folder of ``params_file``; without one, ``params/`` of the deployment (working directory).
+
+    Month overrides (``2026-06.yaml``), annual locks (``locks/``) and approvals (``approvals/``)
+    live there (docs/operations.md).
+    """
+    return Path(params_file).parent if params_file else PARAMS_FOLDER
+
+
+def params_file_in_use(params_file: str | Path | None = None) -> Path:
+    """``params_file``; else the deployment's ``params/default.yaml``; else the packaged defaults."""
+    if params_file:
+        return Path(params_file)
+    own = PARAMS_FOLDER / "default.yaml"
+    return own if own.exists() else DEFAULT_FILE
 
 
 def locks_dir(params_file: str | Path | None = None) -> Path:
     """Annual locks live beside the params file: ``<params folder>/locks``."""
-    base = Path(params_file).parent if params_file else DEFAULT_FILE.parent
-    return base / "locks"
+    return params_folder(params_file) / "locks"
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -273,16 +290,16 @@ def params_from_mapping(mapping: dict[str, Any], source: str = "(mapping)") -> P
         raise ParamsError(source, _messages(exc)) from None
 
 
-def load_params(path: str | Path | None = None, month: str | None = None) -> Params:
-    """Parameters from ``path`` (default ``params/default.yaml``) plus the month's override file.
+def load_params(path: str | Path | None = None, month: Month | str | None = None) -> Params:
+    """Parameters from ``path`` (default :func:`params_file_in_use`) plus the month's override file.
 
-    The override is ``<folder of path>/<month>.yaml`` when it exists (``params/2026-06.yaml``).
+    The override is ``<params folder>/<month>.yaml`` when it exists (``params/2026-06.yaml``).
     """
-    file = Path(path) if path else DEFAULT_FILE
-    mapping = _read_yaml(file) if (path or file.exists()) else {}
+    file = params_file_in_use(path)
+    mapping = _read_yaml(file)
     sources = [str(file)]
     if month:
-        override = file.parent / f"{month}.yaml"
+        override = params_folder(path) / f"{Month.of(month)}.yaml"
         if override.exists() and override != file:
             mapping = merged(mapping, _read_yaml(override))
             sources.append(str(override))

@@ -1,4 +1,4 @@
-"""The data contracts of DESIGN §3: tables, columns, keys, codes and references.
+"""The data contracts of docs/data.md: tables, columns, keys, codes and references.
 
 This module only *declares*; :mod:`kaplan.inputs.validate` checks input against it and
 :mod:`kaplan.core.tables` holds the loaded result. Loaded dtypes are fixed here too, so every module

@@ -1,4 +1,6 @@
-"""``kaplan check``: validate an input folder and the parameters, list every problem.
+"""``kaplan check`` and ``kaplan lock``: the commands that read an input folder (docs/operations.md).
+
+``kaplan check`` validates an input folder and the parameters and lists every problem.
 
 Clean input gives a printable summary (each table, its file and row count, then the clean-ups
 applied as warnings). Otherwise the problems are raised: data problems as
@@ -12,9 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaplan.core.errors import InputError, KaplanError, ParamsError
-from kaplan.core.params import DEFAULT_FILE, load_params, locks_dir
+from kaplan.core.params import load_params, locks_dir, params_file_in_use
 from kaplan.core.tables import Tables
 from kaplan.inputs.loader import load_tables
+from kaplan.inputs.lock import lock_targets
 
 
 class CheckError(KaplanError):
@@ -49,7 +52,7 @@ def check_folder(data_dir: Path, params_file: str | None) -> str:
         raise data_error
     if params_error:
         raise params_error
-    return summary(Path(data_dir), tables, params_file or str(DEFAULT_FILE))
+    return summary(Path(data_dir), tables, str(params_file_in_use(params_file)))
 
 
 def summary(data_dir: Path, tables: Tables, params_file: str) -> str:
@@ -62,3 +65,10 @@ def summary(data_dir: Path, tables: Tables, params_file: str) -> str:
         lines += [f"  - {warning}" for warning in tables.warnings]
     lines.append(f"parameters {params_file}: no problems")
     return "\n".join(lines)
+
+
+def lock_year(year: int, data_dir: Path, locks: Path | None = None) -> Path:
+    """``kaplan lock``: load and validate ``data_dir``, then lock its annual targets of ``year`` into
+    ``locks`` (default: ``locks/`` of the deployment's params folder)."""
+    tables = load_tables(Path(data_dir))
+    return lock_targets(tables.annual_targets, year, Path(locks) if locks else locks_dir(), source=str(data_dir))

@@ -30,10 +30,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaplan import __version__
 from kaplan.core.errors import InputError, Problem
 from kaplan.core.files import cache_root, sha256_file, source_hash
 from kaplan.core.schema import TABLE_NAMES, TABLES
 from kaplan.core.tables import Tables, typed
+from kaplan.inputs.lock import verify_locks
 from kaplan.inputs.reading import SUFFIXES, RawTable, read_table, table_files
 from kaplan.inputs.validate import check_tables, final_frame, input_error
 
@@ -57,8 +59,6 @@ def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -
     else:
         log.info("tables of %s read from the cache (%s)", path, key[:12])
     if locks is not None:
-        from kaplan.inputs.lock import verify_locks
-
         verify_locks(tables.annual_targets, locks)
     return tables
 
@@ -128,8 +128,6 @@ def validated_tables(
 
 
 def cache_key(files: dict[str, Path | None], hashes: dict[str, str]) -> str:
-    from kaplan import __version__
-
     described = {
         "format": CACHE_FORMAT,
         "version": __version__,

@@ -1,4 +1,4 @@
-"""The annual lock (年度锁定, DESIGN §2.1): a year's annual targets, frozen as a plan version.
+"""The annual lock (年度锁定, docs/method.md §2.1): a year's annual targets, frozen as a plan version.
 
 Layout, under the locks folder (default ``params/locks``)::
 
@@ -31,11 +31,9 @@ from pathlib import Path
 import pandas as pd
 
 from kaplan.core.errors import LockError
-from kaplan.core.params import DEFAULT_FILE
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOCKS = DEFAULT_FILE.parent / "locks"
 CSV_NAME = "annual_targets.csv"
 JSON_NAME = "lock.json"
 LISTING_LIMIT = 50
@@ -113,14 +111,6 @@ def lock_targets(annual_targets: pd.DataFrame, year: int, locks_dir: Path, sourc
     path = _write_version(Path(locks_dir), int(year), rows, meta)
     log.info("locked %s: %d rows, %d units, %s", year, meta["rows"], meta["total_units"], path)
     return path
-
-
-def lock_year(year: int, data_dir: Path, locks_dir: Path | None = None) -> Path:
-    """``kaplan lock``: load and validate ``data_dir``, then lock its annual targets of ``year``."""
-    import kaplan
-
-    tables = kaplan.load(data_dir)
-    return lock_targets(tables.annual_targets, year, locks_dir or DEFAULT_LOCKS, source=str(data_dir))
 
 
 def read_lock(version: Path) -> tuple[dict[str, object], pd.DataFrame]:

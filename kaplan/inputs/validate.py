@@ -42,6 +42,7 @@ import pyarrow.compute as pc
 
 from kaplan.core.errors import InputError, Problem, problem_key
 from kaplan.core.schema import TABLES, Column, Table
+from kaplan.core.tables import typed
 from kaplan.inputs.reading import RawTable, column_letters
 
 log = logging.getLogger(__name__)
@@ -495,8 +496,6 @@ def final_frame(name: str, values: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty(spec: Table) -> pd.DataFrame:
-    from kaplan.core.tables import typed
-
     return typed(spec.name, pd.DataFrame(columns=list(spec.column_names)))
 
 

@@ -1,4 +1,4 @@
-"""Weighted pipeline against the month's target gap (DESIGN §2.4), and the ``pipeline`` workbook.
+"""Weighted pipeline against the month's target gap (docs/method.md §2.4), and the ``pipeline`` workbook.
 
 For the reporting month ``M`` (``YYYY-MM``) at date ``as_of``:
 
@@ -21,14 +21,12 @@ For the reporting month ``M`` (``YYYY-MM``) at date ``as_of``:
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from kaplan.core.glossary import Lang, label
+from kaplan.core.months import Month, MonthLike, month_labels
 from kaplan.core.params import Params
 from kaplan.core.schema import OPEN_STAGES
 from kaplan.core.tables import Tables
@@ -58,20 +56,15 @@ class Pipeline:
     open: pd.DataFrame
 
 
-def month_period(month: str) -> pd.Period:
-    return pd.Period(month, freq="M")
-
-
-def close_months(leads: pd.DataFrame, month: str) -> pd.Series:
+def close_months(leads: pd.DataFrame, month: MonthLike) -> pd.Series:
     """``YYYY-MM`` of ``expected_close``; open leads already overdue before ``month`` count in it."""
-    period = month_period(month)
-    start = period.start_time
-    overdue = lead_rules.is_open(leads) & (leads["expected_close"] < start)
-    text = leads["expected_close"].dt.strftime("%Y-%m")
-    return text.where(~overdue, str(period)).astype("str")
+    m = Month.of(month)
+    overdue = lead_rules.is_open(leads) & (leads["expected_close"] < m.start)
+    text = month_labels(leads["expected_close"])
+    return text.where(~overdue, str(m)).astype("str")
 
 
-def scored_leads(tables: Tables, params: Params, month: str, as_of: pd.Timestamp) -> pd.DataFrame:
+def scored_leads(tables: Tables, params: Params, month: MonthLike, as_of: pd.Timestamp) -> pd.DataFrame:
     """Every lead reported by ``as_of`` with probability, weighted units and the flags."""
     leads = lead_rules.reported_by(lead_rules.lead_facts(tables), as_of)
     scores = lead_probabilities(leads, tables.lead_factors, params)
@@ -100,14 +93,14 @@ def customer_tiers(tables: Tables, scored: pd.DataFrame, params: Params, as_of: 
        "pipeline_weighted", "value", "cum_share"]]  # fmt: skip
 
 
-def build(tables: Tables, params: Params, month: str, as_of: pd.Timestamp) -> Pipeline:
+def build(tables: Tables, params: Params, month: MonthLike, as_of: pd.Timestamp) -> Pipeline:
     """Scored leads, tiered customers and the open leads with their customer's tier."""
     scored = scored_leads(tables, params, month, as_of)
     customers = customer_tiers(tables, scored, params, as_of)
     open_leads = scored[lead_rules.is_open(scored)]
     tier = open_leads["customer_id"].map(customers.set_index("customer_id")["tier"])
     open_leads = open_leads.assign(tier=tier.fillna("potential").astype("str")).reset_index(drop=True)
-    return Pipeline(month, as_of, scored.reset_index(drop=True), customers, open_leads)
+    return Pipeline(str(Month.of(month)), as_of, scored.reset_index(drop=True), customers, open_leads)
 
 
 def scorecard_by_stage(open_leads: pd.DataFrame) -> pd.DataFrame:
@@ -128,10 +121,9 @@ def scorecard_by_stage(open_leads: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("stage").reset_index().astype({"stage": "str"})
 
 
-def month_to_date(facts: pd.DataFrame, month: str, as_of: pd.Timestamp, keys: list[str]) -> pd.Series:
+def month_to_date(facts: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp, keys: list[str]) -> pd.Series:
     """Units sold from the 1st of ``month`` through ``as_of`` by ``keys``."""
-    start = month_period(month).start_time
-    window = facts[(facts["date"] >= start) & (facts["date"] <= as_of)]
+    window = facts[(facts["date"] >= Month.of(month).start) & (facts["date"] <= as_of)]
     return window.groupby(keys)["units"].sum()
 
 
@@ -139,14 +131,14 @@ def month_coverage(
     open_leads: pd.DataFrame,
     targets: pd.DataFrame,
     facts: pd.DataFrame,
-    month: str,
+    month: MonthLike,
     as_of: pd.Timestamp,
     level: str = "region",
 ) -> pd.DataFrame:
     """Per unit × line (``level`` region or province): target, mtd, gap, pipeline of ``M``, coverage."""
     keys = ["region", "line"] if level == "region" else ["region", "province", "line"]
     target = targets.groupby(keys)["target"].sum()
-    in_month = open_leads[open_leads["close_month"] == str(month_period(month))]
+    in_month = open_leads[open_leads["close_month"] == str(Month.of(month))]
     pipe = in_month.groupby(keys)[["units", "weighted_units"]].sum()
     index = target.index.union(pipe.index)
     out = pd.DataFrame(index=index)
@@ -192,11 +184,11 @@ def forecast(
     open_leads: pd.DataFrame,
     region_targets: pd.DataFrame,
     facts: pd.DataFrame,
-    month: str,
+    month: MonthLike,
     as_of: pd.Timestamp,
 ) -> pd.DataFrame:
     """The ``forecast`` sheet: region × line × close month from ``M`` on, target/coverage for ``M``."""
-    this_month = str(month_period(month))
+    this_month = str(Month.of(month))
     later = open_leads[open_leads["close_month"] > this_month]
     keys = ["region", "line", "close_month"]
     future = later.groupby(keys)[["units", "weighted_units"]].sum().reset_index()
@@ -226,21 +218,10 @@ def pipeline_sheets(open_leads: pd.DataFrame, forecast_frame: pd.DataFrame) -> d
     return {"leads": lead_sheet.reset_index(drop=True), "forecast": forecast_frame.reset_index(drop=True)}
 
 
-def coverage_figure(coverage: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
-    """Per region: the month's gap against the weighted pipeline closing in the month."""
+def coverage_by_region(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Per region (sorted) of a :func:`month_coverage`: ``gap``, ``weighted_units`` and ``coverage``
+    (``Σ weighted_units / Σ gap``, blank when the region has no gap)."""
     by_region = coverage.groupby("region", sort=True)[["gap", "weighted_units"]].sum()
     gap = by_region["gap"].astype("float64")
-    ratio = (by_region["weighted_units"] / gap).where(gap > 0)
-    names = [html.escape(str(r)) for r in by_region.index]
-    text = ["" if pd.isna(r) else f"{r:.0%}" for r in ratio]
-    fig = go.Figure()
-    fig.add_bar(x=names, y=by_region["gap"].tolist(), name=html.escape(label("gap", lang)),
-                marker_color="#b0b7c3", hovertemplate="%{x}<br>%{y:,}<extra></extra>")  # fmt: skip
-    fig.add_bar(x=names, y=np.round(by_region["weighted_units"], 1).tolist(),
-                name=html.escape(label("weighted_units", lang)), marker_color="#3f6fb5", text=text,
-                textposition="outside", hovertemplate="%{x}<br>%{y:,}<br>%{text}<extra></extra>")  # fmt: skip
-    fig.update_layout(
-        title=html.escape(f"{label('coverage', lang)} ({label('region', lang)})"), barmode="group",
-        height=420, yaxis={"title": html.escape(label("units", lang))},
-    )  # fmt: skip
-    return fig
+    by_region["coverage"] = (by_region["weighted_units"] / gap).where(gap > 0)
+    return by_region.reset_index()

@@ -3,7 +3,7 @@
 All functions take the loaded leads (optionally enriched by :func:`lead_facts`) and an as-of date;
 only leads reported on or before ``as_of`` exist at that date, the rest are ignored.
 
-Definitions (DESIGN §2.4):
+Definitions (docs/method.md §2.4):
 
 - **Open lead**: stage is one of the six sales stages ``discover .. tender`` (not ``won``/``lost``).
 - **Stage index** ``k``: discover 0, contact 1, analyse 2, position 3, commit 4, tender 5, won 6.
@@ -31,13 +31,9 @@ Definitions (DESIGN §2.4):
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from kaplan.core.glossary import Lang, code_label, label
 from kaplan.core.params import Qualification
 from kaplan.core.schema import BUYER_STAGES, OPEN_STAGES, STAGES
 from kaplan.core.tables import Tables
@@ -187,59 +183,3 @@ def conversion_by(
         sums["reported"] > 0
     )
     return sums[list(CONVERSION_COLUMNS)].reset_index()
-
-
-def translated(frame: pd.DataFrame, columns: tuple[str, ...], lang: Lang = "zh") -> pd.DataFrame:
-    """A copy whose code ``columns`` (e.g. ``buyer_stage``) read as words for a person."""
-    out = frame.copy()
-    for column in columns:
-        out[column] = out[column].map(lambda v, c=column: code_label(c, v, lang) if isinstance(v, str) else v)
-    return out
-
-
-# --- figures -------------------------------------------------------------------------------------
-
-
-def funnel_figure(frame: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
-    """The sales funnel (leads that reached each stage) with the buyer's stage beside each step."""
-    rows = frame[frame["stage"] != "lost"]
-    stages = [html.escape(code_label("stage", s, lang)) for s in rows["stage"]]
-    buyer = [html.escape(label(b, lang)) for b in rows["buyer_stage"]]
-    conversion = [
-        "" if pd.isna(c) else f"{label('stage_conversion', lang)} {c:.0%}" for c in rows["stage_conversion"]
-    ]
-    fig = go.Figure(
-        go.Funnel(
-            y=stages,
-            x=rows["reached"].tolist(),
-            textinfo="value",
-            customdata=np.column_stack([buyer, conversion]),
-            hovertemplate="%{y} / %{customdata[0]}<br>%{x}<br>%{customdata[1]}<extra></extra>",
-            marker={"color": "#3f6fb5"},
-        )
-    )
-    for stage_label, buyer_label in zip(stages, buyer, strict=True):
-        fig.add_annotation(x=1.02, xref="paper", y=stage_label, yref="y", text=buyer_label,
-                           showarrow=False, xanchor="left")  # fmt: skip
-    fig.add_annotation(x=1.02, xref="paper", y=1.06, yref="paper", showarrow=False, xanchor="left",
-                       text=f"<b>{html.escape(label('buyer_stage', lang))}</b>")  # fmt: skip
-    fig.update_layout(
-        title=html.escape(f"{label('sales_funnel', lang)} / {label('buyer_stage', lang)}"),
-        margin={"r": 190}, height=420,
-    )  # fmt: skip
-    return fig
-
-
-def conversion_figure(frame: pd.DataFrame, column: str = "source", lang: Lang = "zh") -> go.Figure:
-    """Win rate and reported → won per channel (or class), as grouped bars."""
-    names = [html.escape(code_label(column, v, lang)) for v in frame[column]]
-    fig = go.Figure()
-    for measure, color in (("win_rate", "#3f6fb5"), ("reported_conversion", "#e0a800")):
-        values = [None if pd.isna(v) else float(v) for v in frame[measure]]  # NaN is not valid JSON
-        fig.add_bar(x=names, y=values, name=html.escape(label(measure, lang)),
-                    marker_color=color, hovertemplate="%{x}<br>%{y:.1%}<extra></extra>")  # fmt: skip
-    fig.update_layout(
-        title=html.escape(label("conversion_rate", lang)), barmode="group", height=400,
-        yaxis={"tickformat": ".0%", "title": html.escape(label("conversion_rate", lang))},
-    )  # fmt: skip
-    return fig

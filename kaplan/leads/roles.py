@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kaplan.core.glossary import Lang, code_label
+from kaplan.core.glossary import Lang, code_labels
 from kaplan.core.schema import ATTITUDES, DECISION_ROLES
 
 ROLE_COLUMNS: dict[str, str] = {r: ("finance_role" if r == "finance" else r) for r in DECISION_ROLES}
@@ -46,8 +46,5 @@ def role_coverage(leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
 
 def labelled_attitudes(coverage: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
     """A copy whose role cells read as words (支持 / 中立 / 反对) for a person."""
-    out = coverage.copy()
-    for column in ROLE_COLUMNS.values():
-        if column in out:
-            out[column] = out[column].map(lambda v: code_label("attitude", v, lang) if isinstance(v, str) else v)
-    return out
+    present = [c for c in ROLE_COLUMNS.values() if c in coverage]
+    return coverage.assign(**{c: code_labels(coverage[c], "attitude", lang) for c in present})

@@ -17,14 +17,9 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from kaplan.core.glossary import Lang, label
 from kaplan.core.params import Tiers
 
 TIERS = ("key", "secondary", "potential")
@@ -91,25 +86,3 @@ def pyramids(tiered: pd.DataFrame) -> pd.DataFrame:
             "value_share": value.to_numpy() / v if v else np.full(3, np.nan),
         }
     )
-
-
-def pyramid_figure(frame: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
-    """The seed's two pyramids side by side: customers per tier and value per tier."""
-    names = [html.escape(label(t, lang)) for t in frame["tier"]]
-    fig = make_subplots(
-        rows=1, cols=2,
-        subplot_titles=[html.escape(label("count_pyramid", lang)), html.escape(label("value_pyramid", lang))],
-    )  # fmt: skip
-    colors = ["#c62828", "#e0a800", "#3f6fb5"]
-    for col, (measure, share) in enumerate((("customers", "customer_share"), ("value", "value_share")), 1):
-        fig.add_trace(
-            go.Funnel(
-                y=names, x=frame[measure].round(1).tolist(), name=html.escape(label(measure, lang)),
-                text=[f"{s:.0%}" if pd.notna(s) else "" for s in frame[share]],
-                textinfo="value+text", marker={"color": colors}, connector={"visible": False},
-                hovertemplate="%{y}<br>%{x:,}<br>%{text}<extra></extra>",
-            ),
-            row=1, col=col,
-        )  # fmt: skip
-    fig.update_layout(title=html.escape(label("tier", lang)), showlegend=False, height=380)
-    return fig

@@ -1,4 +1,4 @@
-"""Quarterly evaluation (季度评价, DESIGN §2.1): attainment per quarter for every unit of a level.
+"""Quarterly evaluation (季度评价, docs/method.md §2.1): attainment per quarter for every unit of a level.
 
 Quarter targets of dealer d, line l, year Y, from the locked plan::
 
@@ -26,12 +26,13 @@ import logging
 import numpy as np
 import pandas as pd
 
-from kaplan.core.facts import staff_scope
+from kaplan.core.apportion import apportion_groups
+from kaplan.core.facts import line_units, sales_between, staff_scope
+from kaplan.core.months import month_parts
 from kaplan.core.params import Params
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import apportion_groups, line_units
-from kaplan.plan.seasonal import sales_between, seasonal_shares
+from kaplan.plan.seasonal import seasonal_shares
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,10 @@ def locked_quarter_targets(data: Tables, year: int, params: Params) -> pd.DataFr
 
 def issued_quarter_targets(monthly_targets: pd.DataFrame, year: int) -> pd.DataFrame:
     """dealer_id, line, quarter, target: issued monthly dealer targets of ``year`` summed per quarter."""
-    month = monthly_targets["month"].astype("str")
-    rows = monthly_targets[month.str[:4] == str(year)]
-    quarter = (rows["month"].astype("str").str[5:7].astype("int64") - 1) // 3 + 1
-    out = rows.assign(quarter=quarter).groupby(["dealer_id", "line", "quarter"], as_index=False)["target"].sum()
+    parts = month_parts(monthly_targets["month"].astype("str"))
+    rows = monthly_targets[parts["year"] == year]
+    quarters = rows.assign(quarter=parts.loc[rows.index, "quarter"])
+    out = quarters.groupby(["dealer_id", "line", "quarter"], as_index=False)["target"].sum()
     return out.astype({"target": "int64"})
 
 

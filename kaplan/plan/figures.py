@@ -1,15 +1,15 @@
-"""Figures and notes of the target report (01): seasonal plan and the province split."""
+"""Figures and notes of the target report (01): seasonal plan, province split, weight scenarios."""
 
 from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kaplan.core.glossary import Lang, code_label, label
-
-PALETTE = ("#1f5fa8", "#e07b00", "#2e8b57", "#8e44ad", "#c62828", "#00838f")
+from kaplan.core.glossary import TERMS, Lang, code_label, label
+from kaplan.core.style import GAIN_COLOR, LOSS_COLOR, PALETTE
 
 
 def plan_figure(plan: pd.DataFrame, lang: Lang) -> go.Figure:
@@ -47,7 +47,7 @@ def province_target_figure(province: pd.DataFrame, lang: Lang) -> go.Figure:
 
 
 def split_notes(dropped: pd.DataFrame, lang: Lang) -> list[str]:
-    """One sentence per dropped component or equal split (DESIGN §2.2: the report says so)."""
+    """One sentence per dropped component or equal split (docs/method.md §2.2: the report says so)."""
     notes = []
     for row in dropped.itertuples(index=False):
         parts = (str(row.province) if row.province else "", code_label("line", str(row.line), lang))
@@ -55,3 +55,40 @@ def split_notes(dropped: pd.DataFrame, lang: Lang) -> list[str]:
         what = label(str(row.component), lang) if row.component else ""
         notes.append(f"{where}{' · ' + what if what else ''}: {label(str(row.issue), lang)}")
     return notes
+
+
+def scenario_figure(table: pd.DataFrame, lang: Lang) -> go.Figure:
+    """Each province's target under each scenario, stepped through with plotly's own slider."""
+    provinces = [html.escape(str(p)) for p in table.index]
+    names = list(table.columns)
+    first = names[0]
+    fig = go.Figure(
+        data=[go.Bar(x=provinces, y=table[first], name=label("target", lang), marker_color="#1f5fa8")],
+        frames=[go.Frame(data=[go.Bar(x=provinces, y=table[n])], name=n) for n in names],
+    )
+    steps = [
+        {"method": "animate", "label": scenario_label(n, lang),
+         "args": [[n], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}]}
+        for n in names
+    ]  # fmt: skip
+    fig.update_layout(
+        title=f"{label('scenario', lang)} · {label('province', lang)} {label('target', lang)}",
+        sliders=[{"steps": steps, "currentvalue": {"prefix": f"{label('scenario', lang)}: "}, "pad": {"t": 60}}],
+        yaxis_title=label("units", lang),
+        height=480,
+    )
+    return fig
+
+
+def scenario_label(name: str, lang: Lang) -> str:
+    """Glossary label of a built-in scenario; a planner's own scenario keeps its name."""
+    return label(name, lang) if name in TERMS else html.escape(name)
+
+
+def change_figure(split: pd.DataFrame, unit: str, lang: Lang) -> go.Figure:
+    """Every unit's change against the issued split (bars), largest moves first."""
+    ordered = split.reindex(split["change"].abs().sort_values(ascending=False).index).head(60)
+    fig = go.Figure(go.Bar(x=[html.escape(str(u)) for u in ordered[unit]], y=ordered["change"],
+                           marker_color=np.where(ordered["change"] >= 0, GAIN_COLOR, LOSS_COLOR)))
+    fig.update_layout(title=label("change_vs_issued", lang), yaxis_title=label("units", lang), height=360)
+    return fig

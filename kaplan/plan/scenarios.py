@@ -1,7 +1,7 @@
-"""Weight scenarios: a backtest of split weights and the suggested weights (issue 7, DESIGN §2.2).
+"""Weight scenarios: a backtest of split weights and the suggested weights (docs/method.md §2.2).
 
 **Backtest of a weight set w for month M.** For each of the 12 months m = M-12 .. M-1, the province
-composite ``c(p, l; m)`` that w would have issued for m (DESIGN §2.2 with m's own history: T3 over
+composite ``c(p, l; m)`` that w would have issued for m (docs/method.md §2.2 with m's own history: T3 over
 m-3..m-1, L1 = m-1, A = annual targets of year(m), the same drop-and-renormalise and equal-split
 rules), against the actual province shares of m's sales ``a(p, l; m) = units(p, l, m) / Σ_p units``::
 
@@ -27,11 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kaplan.core.facts import line_units, sales_between
+from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Params
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import WeightsLike, line_units, month_start, weights_tuple
-from kaplan.plan.seasonal import sales_between
+from kaplan.plan.composite import WeightsLike, blended, weights_tuple
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +75,11 @@ class Suggestion:
         return (self.trailing3, self.last_month, self.annual)
 
 
-def _period_labels(start: pd.Timestamp, count: int) -> list[str]:
-    return [(start + pd.DateOffset(months=k)).strftime("%Y-%m") for k in range(count)]
-
-
-def _province_units(data: Tables, start: pd.Timestamp, end: pd.Timestamp, provinces: pd.DataFrame) -> np.ndarray:
-    """Units per province x line x month index (0 = ``start``'s month) for ``start <= date < end``."""
-    n_months = (end.year - start.year) * 12 + end.month - start.month
-    window = sales_between(data, start, end)
-    period = (window["date"].dt.year - start.year) * 12 + window["date"].dt.month - start.month
+def _province_units(data: Tables, first: Month, end: Month, provinces: pd.DataFrame) -> np.ndarray:
+    """Units per province x line x month index (0 = ``first``) for the months ``first`` .. ``end`` - 1."""
+    n_months = end - first
+    window = sales_between(data, first.start, end.start)
+    period = (window["date"].dt.year - first.year) * 12 + window["date"].dt.month - first.number
     units = line_units(data, window, {"dealer_id": window["dealer_id"], "period": period})
     province_of = data.org.set_index("dealer_id")["province"]
     index = units.index
@@ -113,26 +110,26 @@ def _shares(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.where(present[None], values / totals[None], 0.0), present
 
 
-def backtest_data(data: Tables, month: str) -> BacktestData:
+def backtest_data(data: Tables, month: MonthLike) -> BacktestData:
     """Everything the backtest of ``month`` needs, from one pass over 15 months of sales."""
-    start = month_start(month)
-    first = start - pd.DateOffset(months=BACKTEST_MONTHS + 3)
+    m = Month.of(month)
+    first = m - (BACKTEST_MONTHS + 3)
     provinces = (data.org[["region", "province"]].drop_duplicates()
                  .sort_values(["region", "province"], kind="stable").reset_index(drop=True))  # fmt: skip
-    units = _province_units(data, first, start, provinces)
+    units = _province_units(data, first, m, provinces)
     cumulative = np.concatenate([np.zeros((*units.shape[:2], 1)), units.cumsum(axis=2)], axis=2)
     t = np.arange(3, 3 + BACKTEST_MONTHS)
     trailing3 = cumulative[:, :, t] - cumulative[:, :, t - 3]
     last_month = units[:, :, t - 1]
     actual_units = units[:, :, t]
-    months = _period_labels(first + pd.DateOffset(months=3), BACKTEST_MONTHS)
-    years = np.array([int(m[:4]) for m in months])
+    months = [first + 3 + k for k in range(BACKTEST_MONTHS)]
+    years = np.array([backtest_month.year for backtest_month in months])
     annual = _annual_by_month(data, provinces, years)
     parts = [_shares(x) for x in (trailing3, last_month, annual)]
     actual, _ = _shares(actual_units)
     return BacktestData(
-        month=month,
-        months=tuple(months),
+        month=str(m),
+        months=tuple(str(backtest_month) for backtest_month in months),
         provinces=provinces,
         shares=np.stack([s for s, _ in parts]),
         present=np.stack([p for _, p in parts]),
@@ -143,12 +140,8 @@ def backtest_data(data: Tables, month: str) -> BacktestData:
 
 def composites(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
     """Province composites for K weight sets (K x 3): (K, provinces, lines, 12)."""
-    used = np.einsum("kc,clm->kclm", weights, bd.present.astype("float64"))
-    denominator = used.sum(axis=1)
-    numerator = np.einsum("kclm,cplm->kplm", used, bd.shares)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        blended = numerator / denominator[:, None]
-    return np.where(denominator[:, None] > 0, blended, 1.0 / bd.shares.shape[1])
+    present = bd.present[:, None].astype("float64")  # the same for every province
+    return blended(bd.shares, present, np.atleast_2d(weights), 1.0 / bd.shares.shape[1])
 
 
 def tvd_many(bd: BacktestData, weights: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The seasonal cascade annual -> quarter -> month, the locked plan and the rolling plan (DESIGN §2.1).
+"""The seasonal cascade annual -> quarter -> month, the locked plan and the rolling plan (docs/method.md §2.1).
 
 History: the sales of the ``history_years`` calendar years before the plan year Y, per line, pooled
 over those years; ``u(m)`` = units sold in calendar month ``m`` (1-12), ``U(q)`` = units of quarter q.
@@ -31,23 +31,18 @@ import logging
 import numpy as np
 import pandas as pd
 
+from kaplan.core.apportion import apportion_groups
+from kaplan.core.facts import line_units, sales_between
+from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Params
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import apportion_groups, line_units, month_start
 
 log = logging.getLogger(__name__)
 
 MONTHS = np.arange(1, 13)
 QUARTER_OF_MONTH = (MONTHS - 1) // 3 + 1
-SEASONAL_COLUMNS = ("line", "month", "quarter", "q_share", "m_share", "seasonal_share", "basis")
 PLAN_COLUMNS = ("month", "line", "seasonal_share", "locked_plan", "actual", "rolling_plan", "issued")
-
-
-def sales_between(data: Tables, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Sales rows with ``start <= date < end``: date, dealer_id, product_id, units."""
-    dates = data.sales["date"]
-    return data.sales.loc[(dates >= start) & (dates < end), ["date", "dealer_id", "product_id", "units"]]
 
 
 def history_units(data: Tables, year: int, years: int) -> pd.DataFrame:
@@ -126,17 +121,17 @@ def _rolling_weights(shares: pd.DataFrame, first: int) -> pd.Series:
     return weights.mask(empty & remaining, 1.0)
 
 
-def plan_table(data: Tables, month: str, params: Params, shares: pd.DataFrame | None = None) -> pd.DataFrame:
+def plan_table(data: Tables, month: MonthLike, params: Params, shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``plan`` sheet: every month of year(M) x line with locked, actual, rolling and issued.
 
     ``shares``: the year's :func:`seasonal_shares` when the caller has them already.
     """
-    start = month_start(month)
-    year, current = start.year, start.month
+    m = Month.of(month)
+    start, year, current = m.start, m.year, m.number
     shares = seasonal_shares(data, year, params) if shares is None else shares
     annual = annual_plan(data, year)
     locked = apportion_groups(annual, shares["seasonal_share"], shares["line"])
-    this_year = sales_between(data, pd.Timestamp(year, 1, 1), start)
+    this_year = sales_between(data, m.year_start, start)
     actual_table = monthly_units(data, this_year)
     actual = actual_table.stack().reindex(pd.MultiIndex.from_frame(shares[["line", "month"]]))
     actual = actual.to_numpy()
@@ -146,7 +141,7 @@ def plan_table(data: Tables, month: str, params: Params, shares: pd.DataFrame | 
     before = shares["month"].to_numpy() < current
     out = pd.DataFrame(
         {
-            "month": [f"{year}-{m:02d}" for m in shares["month"]],
+            "month": [str(Month(year, int(n))) for n in shares["month"]],
             "line": shares["line"],
             "seasonal_share": shares["seasonal_share"],
             "locked_plan": locked.to_numpy(),
@@ -162,7 +157,7 @@ def plan_table(data: Tables, month: str, params: Params, shares: pd.DataFrame | 
     return out[list(PLAN_COLUMNS)]
 
 
-def issued_plan(plan: pd.DataFrame, month: str) -> pd.Series:
+def issued_plan(plan: pd.DataFrame, month: MonthLike) -> pd.Series:
     """The issued national plan of ``month`` per line (int64, schema order) from a plan table."""
-    row = plan[plan["month"] == month].set_index("line")["issued"]
+    row = plan[plan["month"] == str(Month.of(month))].set_index("line")["issued"]
     return row.reindex(list(LINES)).fillna(0).astype("int64")

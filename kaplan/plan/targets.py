@@ -1,4 +1,4 @@
-"""Targets for month M: national plan per line -> provinces -> dealers (DESIGN §2.1, §2.2, §4).
+"""Targets for month M: national plan per line -> provinces -> dealers (docs/method.md §2.1, §2.2).
 
 For each line ``l``::
 
@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from kaplan.core.glossary import Lang
+from kaplan.core.apportion import apportion_groups
+from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Params
 from kaplan.core.tables import Tables
 from kaplan.plan.composite import (
-    UNIT_COLUMNS,
+    Components,
     WeightsLike,
-    apportion_groups,
     blend,
     components_from_sums,
     dropped_components,
@@ -77,6 +76,17 @@ def dealer_targets(shares: pd.DataFrame, provinces: pd.DataFrame) -> pd.DataFram
     return shares.assign(target=target.to_numpy())
 
 
+def split_targets(
+    province: Components, dealer: Components, plan: pd.Series, weights: WeightsLike | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Province and dealer targets under ``weights``: the line ``plan`` split down both levels.
+
+    The one cascade of docs/method.md §2.2, used by the monthly run and by the live sliders.
+    """
+    provinces = province_targets(blend(province, weights), plan)
+    return provinces, dealer_targets(blend(dealer, weights), provinces)
+
+
 def region_targets(provinces: pd.DataFrame) -> pd.DataFrame:
     """Targets per month x region x line: sums of the region's provinces."""
     out = provinces.groupby(["month", "region", "line"], sort=False, as_index=False)["target"].sum()
@@ -98,17 +108,17 @@ def seasonal_warnings(seasonal: pd.DataFrame) -> pd.DataFrame:
 
 
 def month_targets(
-    data: Tables, month: str, params: Params, weights: WeightsLike | None = None
+    data: Tables, month: MonthLike, params: Params, weights: WeightsLike | None = None
 ) -> MonthTargets:
     """The whole cascade for ``month`` (YYYY-MM); ``weights`` default to ``params.split_weights``."""
     weights = params.split_weights if weights is None else weights
-    seasonal = seasonal_shares(data, int(month[:4]), params)
+    month = str(Month.of(month))
+    seasonal = seasonal_shares(data, Month.of(month).year, params)
     plan = plan_table(data, month, params, seasonal)
     sums = unit_sums(data, month)
     dealer_comp = components_from_sums(sums, month, "dealer")
     province_comp = components_from_sums(province_sums(sums), month, "province")
-    provinces = province_targets(blend(province_comp, weights), issued_plan(plan, month))
-    dealers = dealer_targets(blend(dealer_comp, weights), provinces)
+    provinces, dealers = split_targets(province_comp, dealer_comp, issued_plan(plan, month), weights)
     warnings = pd.concat(
         [
             dropped_components(province_comp, weights),
@@ -130,7 +140,7 @@ def month_targets(
 
 
 def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (DESIGN §4 columns).
+    """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (docs/operations.md §4 columns).
 
     With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``.
     """
@@ -141,14 +151,4 @@ def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> d
     return sheets
 
 
-def write_targets(
-    mt: MonthTargets, folder: Path, lang: Lang = "zh", scenarios: pd.DataFrame | None = None
-) -> Path:
-    """Write ``targets_<month>.xlsx`` into ``folder`` and return its path."""
-    from kaplan.report.excel import write_workbook
-
-    return write_workbook(Path(folder) / f"targets_{mt.month}.xlsx", targets_sheets(mt, scenarios), lang)
-
-
-__all__ = ["SHEET_COLUMNS", "UNIT_COLUMNS", "MonthTargets", "month_targets", "targets_sheets",
-           "write_targets"]  # fmt: skip
+__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_sheets"]

@@ -1,4 +1,4 @@
-"""The progress board (进度看板, DESIGN §2.3): plan against actual as of a day ``d`` of month M.
+"""The progress board (进度看板, docs/method.md §2.3): plan against actual as of a day ``d`` of month M.
 
 One row per unit x line, the unit being a region (default), a province or a dealer; every unit of
 ``org`` appears with every planning line (schema ``LINES`` first, then any other line met in the
@@ -37,37 +37,23 @@ Rows come region by region (units, then the region's totals), the national rows 
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from kaplan.core.errors import KaplanError
-from kaplan.core.glossary import Lang, code_label, label
+from kaplan.core.glossary import Lang, label
+from kaplan.core.months import Month, MonthLike, checked_as_of, default_as_of
 from kaplan.core.params import Params, StatusThresholds
 from kaplan.core.schema import LINES
+from kaplan.core.units import KEY_COLUMNS, LEVELS, UNIT_COLUMNS, Level
 
 log = logging.getLogger(__name__)
 
-Level = Literal["region", "province", "dealer"]
-LEVELS: tuple[Level, ...] = ("region", "province", "dealer")
-UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "region": ("region",),
-    "province": ("region", "province"),
-    "dealer": ("region", "province", "dealer_id", "dealer_name"),
-}
-# the columns that identify a unit (a dealer is its id)
-KEY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "region": ("region",),
-    "province": ("region", "province"),
-    "dealer": ("dealer_id",),
-}
 COUNT_COLUMNS = ("annual_plan", "sales_to_prev_month", "last_year_same_period", "month_plan",
                  "day_sales", "mtd")  # fmt: skip
 MEASURE_COLUMNS = ("annual_plan", "sales_to_prev_month", "annual_progress", "last_year_same_period",
@@ -88,57 +74,11 @@ DAY = pd.Timedelta(days=1)
 # --- dates ---------------------------------------------------------------------------------------
 
 
-def month_start(month: str) -> pd.Timestamp:
-    """The first day of ``month`` (``YYYY-MM``); KaplanError for anything else."""
-    try:
-        start = pd.Timestamp(f"{month}-01")
-    except (ValueError, TypeError):
-        start = None
-    if start is None or len(str(month)) != 7 or f"{start:%Y-%m}" != month:
-        raise KaplanError(f"month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-06")
-    return start
-
-
 def same_day_last_year(day: pd.Timestamp) -> pd.Timestamp:
     """``day``'s month and day one year earlier; Feb 29 becomes Feb 28."""
     if day.month == 2 and day.day == 29:
         return pd.Timestamp(year=day.year - 1, month=2, day=28)
     return pd.Timestamp(year=day.year - 1, month=day.month, day=day.day)
-
-
-def default_as_of(facts: pd.DataFrame, month: str) -> pd.Timestamp:
-    """The day the board of ``month`` is as of when none is given.
-
-    The last date with sales in the month. A month without sales: its last day when there are
-    sales after it (the month is over), else its first day when there are sales before it (the
-    month has just begun). KaplanError when there are no sales in, before or after it.
-    """
-    start = month_start(month)
-    end = start + pd.offsets.MonthBegin(1)
-    dates = facts["date"]
-    inside = dates[(dates >= start) & (dates < end)]
-    if len(inside):
-        return inside.max().normalize()
-    if (dates >= end).any():
-        return end - DAY
-    if (dates < start).any():
-        return start
-    raise KaplanError(
-        f"no sales in or before month {month}: the progress board needs sales data; "
-        "check the data folder or give the month to report"
-    )
-
-
-def checked_as_of(as_of: object, month: str) -> pd.Timestamp:
-    """``as_of`` as a day inside ``month``; KaplanError when it is not a date of that month."""
-    start = month_start(month)
-    try:
-        day = pd.Timestamp(as_of).normalize()  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        raise KaplanError(f"as_of {as_of!r} is not a date: write it as YYYY-MM-DD") from None
-    if pd.isna(day) or f"{day:%Y-%m}" != month:
-        raise KaplanError(f"as_of {as_of} is not in month {month}: give a date within {start:%Y-%m}")
-    return day
 
 
 def time_progress(day: pd.Timestamp) -> float:
@@ -228,8 +168,8 @@ def _cell_sums(cells: np.ndarray, weights: np.ndarray, n_cells: int) -> np.ndarr
 def sales_windows(facts: pd.DataFrame, day: pd.Timestamp) -> dict[str, np.ndarray]:
     """Boolean masks over ``facts`` for the four sales columns of the board as of ``day``."""
     dates = facts["date"].to_numpy(dtype="datetime64[ns]")
-    year_start = pd.Timestamp(year=day.year, month=1, day=1)
-    m1 = day.replace(day=1)
+    year_start = Month.of(day).year_start
+    m1 = Month.of(day).start
     last_year_end = same_day_last_year(day) + DAY
     this_year = dates >= np.datetime64(year_start)
     before_month = dates < np.datetime64(m1)
@@ -310,24 +250,25 @@ def board(
     facts: pd.DataFrame,
     annual_targets: pd.DataFrame,
     month_targets: pd.DataFrame | None,
-    month: str,
+    month: MonthLike,
     as_of: object = None,
     level: str = "region",
     *,
     params: Params,
     org: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The §2.3 board of ``month`` as of ``as_of`` (default :func:`default_as_of`), one row per unit x line.
+    """The §2.3 board of ``month`` as of ``as_of`` (default :func:`kaplan.core.months.default_as_of` of the
+    sales dates), one row per unit x line.
 
     ``facts`` is :func:`kaplan.core.facts.sales_facts`; ``annual_targets`` the loaded table;
     ``month_targets`` the issued targets of M, one row per unit x line with a ``target`` column
     (keyed by region; region, province; or dealer_id); ``org`` maps dealers to their units.
     """
     lvl = checked_level(level)
-    day = default_as_of(facts, month) if as_of is None else checked_as_of(as_of, month)
+    day = default_as_of(facts["date"], month) if as_of is None else checked_as_of(as_of, month)
     units = board_units(org, lvl)
     year_targets = annual_targets[annual_targets["year"] == day.year]
-    window = (facts["date"] >= pd.Timestamp(year=day.year - 1, month=1, day=1)) & (facts["date"] < day + DAY)
+    window = (facts["date"] >= Month.first_of(day.year - 1).start) & (facts["date"] < day + DAY)
     recent = facts.loc[window, ["date", "dealer_id", "line", "units"]]
     target_lines = month_targets["line"] if month_targets is not None and "line" in month_targets else None
     line_index = pd.Index(board_lines(recent["line"], year_targets["line"], target_lines))
@@ -441,7 +382,7 @@ def board_with_totals(
     facts: pd.DataFrame,
     annual_targets: pd.DataFrame,
     month_targets: pd.DataFrame | None,
-    month: str,
+    month: MonthLike,
     as_of: object = None,
     level: str = "region",
     *,
@@ -486,7 +427,7 @@ def with_total_labels(frame: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
 
 
 def progress_sheets(board_frame: pd.DataFrame, lang: Lang = "zh") -> dict[str, pd.DataFrame]:
-    """DESIGN §4 ``progress_YYYY-MM.xlsx``: sheet ``board``, the board with its total rows.
+    """docs/operations.md §4 ``progress_YYYY-MM.xlsx``: sheet ``board``, the board with its total rows.
 
     ``board_frame`` comes from :func:`board_with_totals` (region level for the monthly file); total
     rows are labelled by :func:`with_total_labels`; the ``row_kind`` marker is not a column for people.
@@ -497,12 +438,7 @@ def progress_sheets(board_frame: pd.DataFrame, lang: Lang = "zh") -> dict[str, p
     return {"board": labelled.drop(columns="row_kind").reset_index(drop=True)}
 
 
-# --- figures -------------------------------------------------------------------------------------
-
-
-def status_colors() -> dict[str, str]:
-    """Colour of each status code, shared by the figures and the HTML table."""
-    return {"ahead": "#1A7F37", "on_track": "#6B6F76", "behind": "#C62828"}
+# --- region summaries (what the figures of :mod:`kaplan.progress.figures` draw) --------------
 
 
 def region_rows(frame: pd.DataFrame, params: Params | None = None) -> pd.DataFrame:
@@ -520,75 +456,16 @@ def region_rows(frame: pd.DataFrame, params: Params | None = None) -> pd.DataFra
     return rows[["region", "line", *MEASURE_COLUMNS]].reset_index(drop=True)
 
 
-def _escaped(values: pd.Series) -> list[str]:
-    return [html.escape(str(v)) for v in values]
-
-
-def signed_percent(value: float) -> str:
-    """``+12.3%`` / ``-4.0%`` with one decimal, ``+0.0%`` for what rounds to zero, blank for NaN."""
-    if pd.isna(value):
-        return ""
-    rounded = round(float(value), 3) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{rounded:+.1%}"
-
-
-def yoy_figure(board_frame: pd.DataFrame, lang: Lang = "zh") -> go.Figure:
-    """Per region, all lines: units this year to date (Jan 1 .. as_of) against the same period last year."""
+def yoy_by_region(board_frame: pd.DataFrame) -> pd.DataFrame:
+    """Per region, all lines summed: ``ytd`` (Jan 1 .. as_of), ``last_year_same_period`` and ``yoy_growth``."""
     rows = region_rows(board_frame)
     totals = rows.groupby("region", sort=False)[["sales_to_prev_month", "mtd", "last_year_same_period"]].sum()
     this_year = totals["sales_to_prev_month"] + totals["mtd"]
-    regions = _escaped(totals.index.to_series())
-    growth = _ratio(this_year, totals["last_year_same_period"]) - 1.0
-    growth_text = [signed_percent(g) for g in growth]
-    fig = go.Figure(
-        [
-            go.Bar(name=label("ytd", lang), x=regions, y=this_year.tolist(), text=growth_text,
-                   textposition="outside", marker_color="#1565C0"),
-            go.Bar(name=label("last_year_same_period", lang), x=regions,
-                   y=totals["last_year_same_period"].tolist(), marker_color="#9E9E9E"),
-        ]
+    return pd.DataFrame(
+        {
+            "region": totals.index,
+            "ytd": this_year.to_numpy(),
+            "last_year_same_period": totals["last_year_same_period"].to_numpy(),
+            "yoy_growth": (_ratio(this_year, totals["last_year_same_period"]) - 1.0).to_numpy(),
+        }
     )
-    fig.update_layout(
-        title=label("yoy_chart", lang), barmode="group", yaxis_title=label("units", lang),
-        xaxis_title=label("region", lang), legend_title_text="",
-    )
-    return fig
-
-
-def time_vs_completion_figure(board_frame: pd.DataFrame, lang: Lang = "zh",
-                              params: Params | None = None) -> go.Figure:
-    """Month progress per region x line, coloured by status, against the time-progress line.
-
-    One bar per region x line in board order (a row without a month plan has no bar); the legend
-    names the status colours; the dashed line is the time progress of ``as_of``.
-    """
-    rows = region_rows(board_frame, params)
-    colors = status_colors()
-    regions = _escaped(rows["region"])
-    lines = [html.escape(code_label("line", v, lang)) for v in rows["line"]]
-    statuses = [html.escape(label(v, lang)) if isinstance(v, str) else "" for v in rows["status"]]
-    fig = go.Figure(
-        go.Bar(
-            x=[regions, lines],
-            y=rows["month_progress"].tolist(),
-            marker_color=[colors.get(v, "#BDBDBD") if isinstance(v, str) else "#BDBDBD" for v in rows["status"]],
-            customdata=statuses,
-            text=[f"{v:.0%}" if pd.notna(v) else "" for v in rows["month_progress"]],
-            textposition="outside",
-            hovertemplate="%{x}<br>%{y:.1%}<br>%{customdata}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    for status in STATUSES:
-        fig.add_scatter(x=[None], y=[None], mode="markers", name=html.escape(label(status, lang)),
-                        marker={"color": colors[status], "symbol": "square", "size": 12})
-    if len(rows):
-        day_progress = float(rows["time_progress"].iloc[0])
-        fig.add_hline(y=day_progress, line_dash="dash", line_color="#424242")
-        fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": "#424242", "dash": "dash"},
-                        name=f"{html.escape(label('time_progress', lang))} {day_progress:.0%}")
-    fig.update_layout(
-        title=label("time_vs_completion", lang), yaxis_tickformat=".0%",
-        yaxis_title=label("month_progress", lang), legend_title_text=label("status", lang),
-    )
-    return fig

@@ -18,51 +18,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import plotly.io as pio
+from IPython.display import HTML, display
 
-from kaplan.core.errors import KaplanError
+from kaplan.core.facts import sales_facts
 from kaplan.core.glossary import Lang, check_lang, label
+from kaplan.core.months import Month, MonthLike, as_of_date
 from kaplan.core.params import Params, load_params, locks_dir
 from kaplan.core.tables import Tables
+from kaplan.inputs.loader import load_tables
+from kaplan.plan.targets import MonthTargets, month_targets
+from kaplan.progress.board import board_with_totals
+from kaplan.report.excel import write_workbook
 from kaplan.report.html import STYLE, html_notes, html_table
+from kaplan.sample.write import data_folder
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from kaplan.plan.targets import MonthTargets
-
 log = logging.getLogger(__name__)
 
 
-def month_start(month: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(f"{month}-01")
-    except ValueError:
-        raise KaplanError(f"month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-06") from None
-
-
-def resolve_data_dir(data_dir: str | Path | None) -> Path:
-    if data_dir:
-        return Path(data_dir)
-    from kaplan.sample.write import demo_data_dir
-
-    return demo_data_dir()
-
-
-def resolve_as_of(tables: Tables, month: str, as_of: str | pd.Timestamp | None) -> pd.Timestamp:
+def resolve_as_of(tables: Tables, month: MonthLike, as_of: object = None) -> pd.Timestamp:
     """The as-of date: given (must lie in the month), else the last date with sales in the month."""
-    start = month_start(month)
-    if as_of:
-        try:
-            stamp = pd.Timestamp(as_of)
-        except ValueError:
-            raise KaplanError(f"as-of date {as_of!r} is not a date: write it as YYYY-MM-DD") from None
-        if stamp.to_period("M") != start.to_period("M"):
-            raise KaplanError(f"as-of date {stamp.date()} is not in month {month}: give a date of {month}")
-        return stamp.normalize()
-    from kaplan.core.facts import sales_facts
-    from kaplan.progress.board import default_as_of
-
-    return default_as_of(sales_facts(tables), month)
+    return as_of_date(tables.sales["date"], month, as_of)
 
 
 @dataclass
@@ -82,14 +61,10 @@ class Context:
 
     @cached_property
     def facts(self) -> pd.DataFrame:
-        from kaplan.core.facts import sales_facts
-
         return sales_facts(self.tables)
 
     @cached_property
     def targets(self) -> MonthTargets:
-        from kaplan.plan.targets import month_targets
-
         return month_targets(self.tables, self.month, self.params)
 
 
@@ -104,12 +79,10 @@ def context(
 ) -> Context:
     """Everything a report needs, from the notebook's parameters (blank means default)."""
     lang = check_lang(language)
-    month_start(month)
+    month = str(Month.of(month))
     params = load_params(params_file or None, month)
-    folder = resolve_data_dir(data_dir)
-    import kaplan
-
-    tables = kaplan.load(folder, locks=_existing(locks_dir(params_file or None)))
+    folder = data_folder(data_dir)
+    tables = load_tables(folder, locks=_existing(locks_dir(params_file or None)))
     stamp = resolve_as_of(tables, month, as_of or None)
     out = Path(output_dir) if output_dir else None
     if out:
@@ -123,16 +96,12 @@ def _existing(path: Path) -> Path | None:
 
 
 def _configure_display() -> None:
-    import plotly.io as pio
-
     pio.renderers.default = "plotly_mimetype"
     pd.set_option("display.max_columns", 40)
     _display_html(f"<style>{STYLE}</style>")
 
 
 def _display_html(fragment: str) -> None:
-    from IPython.display import HTML, display
-
     display(HTML(fragment))
 
 
@@ -167,15 +136,11 @@ def show_notes(ctx: Context, lines: list[str]) -> None:
 
 def show_figure(fig: go.Figure) -> None:
     """Show a plotly figure as its mime bundle: JupyterLab draws it, the export embeds it."""
-    from IPython.display import display
-
     display({"application/vnd.plotly.v1+json": fig.to_plotly_json()}, raw=True)
 
 
 def progress_board(ctx: Context, level: str) -> pd.DataFrame:
     """The progress board of ``level`` (region, province or dealer) with total rows."""
-    from kaplan.progress.board import board_with_totals
-
     return board_with_totals(
         ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of, level,
         params=ctx.params, org=ctx.tables.org,
@@ -186,8 +151,6 @@ def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.Data
     """Write ``<output_dir>/<folder>/<name>.xlsx`` for every workbook of ``books``."""
     if ctx.output_dir is None:
         return []
-    from kaplan.report.excel import write_workbook
-
     target = ctx.output_dir / folder
     target.mkdir(parents=True, exist_ok=True)
     return [write_workbook(target / f"{name}.xlsx", sheets, ctx.lang) for name, sheets in books.items()]
@@ -197,8 +160,6 @@ def save_workbook(ctx: Context, name: str, sheets: dict[str, pd.DataFrame]) -> P
     """Write ``<output_dir>/<name>_<month>.xlsx`` when the run asked for workbooks."""
     if ctx.output_dir is None:
         return None
-    from kaplan.report.excel import write_workbook
-
     path = ctx.output_dir / f"{name}_{ctx.month}.xlsx"
     write_workbook(path, sheets, ctx.lang)
     log.info("wrote %s", path)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaplan.core.glossary import Lang, code_label, label
+from kaplan.core.glossary import Lang, label, with_code_labels
 from kaplan.report.xlsx import Sheet, write_xlsx
 
 # columns whose values are codes to translate for people (machine codes stay in machine columns)
@@ -23,7 +23,6 @@ SHARE_SUFFIXES = ("share", "progress", "growth", "composite", "coverage", "attai
                   "conversion", "_rate", "tvd", "attainment_from", "attainment_to")  # fmt: skip
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 _BAD_FILE_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_sheet_name(name: str, taken: Iterable[str] = ()) -> str:
@@ -45,33 +44,12 @@ def safe_file_name(name: str) -> str:
     return cleaned[:100] or "unnamed"
 
 
-def neutralised(text: str) -> str:
-    """Text that a spreadsheet opening a CSV will not run as a formula (OWASP CSV injection)."""
-    return "'" + text if text.startswith(DANGEROUS_FIRST) else text
-
-
-def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells are neutralised for CSV output."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: neutralised(v) if isinstance(v, str) else v)
-    return out
-
-
 def is_share(column: str) -> bool:
     return column.startswith("s_") or column.endswith(SHARE_SUFFIXES)
 
 
 def _display(frame: pd.DataFrame, lang: Lang, translate_codes: bool) -> pd.DataFrame:
-    out = frame.copy()
-    if translate_codes:
-        for column in CODE_COLUMNS:
-            if column in out.columns:
-                out[column] = out[column].map(
-                    lambda v, c=column: code_label(c, v, lang) if isinstance(v, str) else v
-                )
-    return out
+    return with_code_labels(frame, CODE_COLUMNS, lang) if translate_codes else frame.copy()
 
 
 def write_workbook(
@@ -82,7 +60,7 @@ def write_workbook(
 ) -> Path:
     """Write ``sheets`` (machine sheet name -> frame with machine column names) to ``path``.
 
-    Sheet names stay the machine names of DESIGN §4 (``plan``, ``province``, ...), headers are in
+    Sheet names stay the machine names of docs/operations.md §4 (``plan``, ``province``, ...), headers are in
     ``lang``, code values are translated unless ``translate_codes`` is False. Header row frozen,
     auto-filter on, widths from the content, numbers formatted by column (units, shares, dates).
     """

@@ -1,7 +1,7 @@
 """Executed notebook -> one self-contained HTML page that opens offline.
 
 nbconvert's defaults drop plotly figures (their mime type has no HTML renderer) and pull
-require.js, MathJax, mermaid and the widget manager from CDNs (NOTES.md). Here each plotly output
+require.js, MathJax, mermaid and the widget manager from CDNs, which hang on a closed intranet. Here each plotly output
 becomes ``plotly.io.to_html`` HTML (plotly.js inlined with the first figure only, no MathJax), widget
 outputs are dropped (static reports carry their own tables and figures), and a template extending
 ``lab`` empties the CDN blocks. Code cells are hidden.

@@ -1,7 +1,7 @@
 """HTML fragments for the reports: tables and notes, every cell escaped.
 
-``DataFrame.to_html`` escapes but cannot style rows; ``Styler.to_html`` does not escape by default
-(NOTES.md). This module builds the table itself: each value formatted by its column's kind and passed
+``DataFrame.to_html`` escapes but cannot style rows; ``Styler.to_html`` does not escape unless told
+to for every axis. This module builds the table itself: each value formatted by its column's kind and passed
 through :func:`html.escape`, so a customer called ``<script>`` shows as text.
 """
 
@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from kaplan.core.glossary import Lang, code_label, label
+from kaplan.core.glossary import Lang, code_labels, label
+from kaplan.core.style import status_css
 from kaplan.report.excel import CODE_COLUMNS, is_share
 
 STYLE = """
@@ -23,9 +24,7 @@ STYLE = """
 .kp-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .kp-table tr.region_total td { font-weight: 600; background: #f3f6f9; }
 .kp-table tr.national_total td { font-weight: 700; background: #e8eef5; }
-.kp-table td.status-ahead { color: #1a7f37; font-weight: 600; }
-.kp-table td.status-on_track { color: #6b6f76; }
-.kp-table td.status-behind { color: #c62828; font-weight: 600; }
+""" + status_css() + """
 .kp-caption { font-weight: 600; margin-top: 1em; }
 .kp-notes { color: #8a5a00; background: #fff8e6; border-left: 3px solid #e0a800; padding: 6px 10px; }
 .kp-more { color: #6b6f76; font-size: 12px; }
@@ -67,7 +66,7 @@ def html_table(
         series = shown[column]
         text = series.map(_formatter(column, frame[column])).astype(str)
         if translate_codes and column in CODE_COLUMNS:
-            text = series.map(lambda v, c=column: code_label(c, v, lang) if isinstance(v, str) else "")
+            text = code_labels(series, column, lang).where(series.map(lambda v: isinstance(v, str)), "")
         escaped = [html.escape(t) for t in text]
         css = ["num"] * len(escaped) if _is_numeric(frame[column]) else [""] * len(escaped)
         if column == "status":

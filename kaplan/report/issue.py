@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
+from kaplan.plan.targets import MonthTargets
 from kaplan.report.excel import safe_file_name
-
-if TYPE_CHECKING:
-    from kaplan.plan.targets import MonthTargets
 
 PROVINCE_COLUMNS = ("month", "region", "province", "line", "target")
 DEALER_COLUMNS = ("month", "region", "province", "dealer_id", "dealer_name", "line", "target")

@@ -181,11 +181,6 @@ def sheet_xml_parts(sheet: Sheet, chunk_rows: int = 20_000) -> Iterator[str]:
     yield "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if letters else "") + "</worksheet>"
 
 
-def sheet_xml(sheet: Sheet) -> str:
-    """The whole worksheet XML as one string (small sheets, tests)."""
-    return "".join(sheet_xml_parts(sheet))
-
-
 def _workbook_parts(names: Sequence[str]) -> dict[str, str]:
     sheets = "".join(f'<sheet name="{_attr(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, 1))
     rels = "".join(

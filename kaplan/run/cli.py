@@ -1,4 +1,4 @@
-"""The ``kaplan`` command: sample, check, lock, run, verify, approve.
+"""The ``kaplan`` command: init, sample, check, lock, run, verify, approve (docs/operations.md).
 
 Any :class:`~kaplan.core.errors.KaplanError` ends the command with its message and exit code 2;
 nothing is written in that case.
@@ -9,11 +9,19 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from kaplan.assessment.workflow import record
 from kaplan.core.errors import KaplanError
+from kaplan.core.months import Month, MonthError
+from kaplan.core.params import load_params
+from kaplan.inputs.check import check_folder, lock_year
+from kaplan.run.init import init_deployment
+from kaplan.run.month import run_month
+from kaplan.run.publish import verify_version
+from kaplan.sample.write import write_sample
 
 log = logging.getLogger("kaplan")
 
@@ -22,10 +30,9 @@ DEMO_UNTIL = "2026-06-20"
 
 def _month(text: str) -> str:
     try:
-        date.fromisoformat(f"{text}-01")
-    except ValueError:
+        return str(Month.of(text))
+    except MonthError:
         raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, found {text!r}") from None
-    return text
 
 
 def _date(text: str) -> date:
@@ -42,32 +49,24 @@ def _year(text: str) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from kaplan.sample.write import write_sample
-
     write_sample(Path(args.out), scale=args.scale, seed=args.seed, until=args.until, fmt=args.format)
     print(f"sample data ({args.scale}, seed {args.seed}, until {args.until}) written to {args.out}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kaplan.inputs.check import check_folder
-
     report = check_folder(Path(args.data), params_file=args.params)
     print(report)
     return 0
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from kaplan.inputs.lock import lock_year
-
     path = lock_year(args.year, Path(args.data), Path(args.locks) if args.locks else None)
     print(f"annual plan {args.year} locked: {path}")
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from kaplan.run.month import run_month
-
     version = run_month(
         month=args.month,
         as_of=args.as_of,
@@ -81,22 +80,26 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from kaplan.run.publish import verify_version
-
     verify_version(Path(args.version))
     print(f"{args.version}: every file matches its manifest hash")
     return 0
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from kaplan.assessment.workflow import record
-    from kaplan.core.params import load_params
-
     deadline_day = load_params(month=args.month).kpi.compile_deadline_day
     state = record(args.month, args.stage, args.by, Path(args.approvals) if args.approvals else None,
                    deadline_day=deadline_day)  # fmt: skip
     last = state.events[-1]
     print(f"{args.month}: {last.stage} by {last.by} at {last.at}" + (f" ({last.note})" if last.note else ""))
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder = Path(args.dir)
+    for path in init_deployment(folder):
+        print(f"created {path}")
+    print(f"{folder}: ready. Put your tables in {folder / 'data'} (see data/README.md), then\n"
+          f"  cd {folder} && kaplan check --data data && kaplan run --month YYYY-MM --data data")
     return 0
 
 
@@ -144,13 +147,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--approvals", help="folder of approval records (default params/approvals)")
     p.set_defaults(func=cmd_approve)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    p = sub.add_parser("init", help="make a deployment folder: params/default.yaml, data/, outputs/")
+    p.add_argument("dir", nargs="?", default=".", help="folder to set up (default: here)")
+    p.set_defaults(func=cmd_init)
     return top
-
-
-# other modules add sub-commands here (name -> function taking the sub-parsers)
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,16 +22,19 @@ from pathlib import Path
 
 import pandas as pd
 
-import kaplan
+from kaplan import __version__
 from kaplan.core.errors import KaplanError, PublishError
 from kaplan.core.glossary import Lang, check_lang, label
+from kaplan.core.months import Month, as_of_date
 from kaplan.core.params import load_params, locks_dir, params_as_dict
-from kaplan.report.context import month_start, resolve_as_of, resolve_data_dir
+from kaplan.inputs.loader import load_tables
+from kaplan.report.export import notebook_html
 from kaplan.run.publish import publish, staging_dir, write_manifest
+from kaplan.sample.write import data_folder
 
 log = logging.getLogger(__name__)
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # package data
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,8 @@ def validated_inputs(folder: Path, params_file: Path | None, month: str, as_of: 
     validated-table cache, so the run does not hold a third copy in memory.
     """
     locks = locks_dir(params_file)
-    tables = kaplan.load(folder, locks=locks if locks.exists() else None)
-    stamp = resolve_as_of(tables, month, str(as_of) if as_of else None)
+    tables = load_tables(folder, locks=locks if locks.exists() else None)
+    stamp = as_of_date(tables.sales["date"], month, as_of)
     inputs = Inputs(stamp, tables.data_hash, dict(sorted(tables.hashes.items())))
     del tables
     release_memory()
@@ -125,11 +128,11 @@ def run_month(
     data_dir = Path(data_dir).resolve() if data_dir else None
     logging.getLogger("papermill").setLevel(logging.WARNING)
     language = check_lang(lang)
-    month_start(month)
+    month = str(Month.of(month))
     with step("parameters", timings):
         params = load_params(params_file, month)
     with step("input validation", timings):
-        folder = resolve_data_dir(data_dir)
+        folder = data_folder(data_dir)
         inputs = validated_inputs(folder, params_file, month, as_of)
     stamp = inputs.as_of
     reports = available_reports(notebook_dir)
@@ -148,15 +151,16 @@ def run_month(
             "interactive": False,
         }
         (staging / "notebooks").mkdir()
+        workdir = Path.cwd().resolve()  # the deployment: kernels find params/ where the run does
         with step("notebooks", timings), ThreadPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(lambda r: _execute(r, notebook_dir, staging, parameters, timings), reports))
+            done = list(pool.map(lambda r: _execute(r, notebook_dir, staging, parameters, timings, workdir), reports))
         with step("html export", timings), ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(lambda r: _export(r, staging, language), done))
         manifest = {
             "month": month,
             "as_of": stamp.date().isoformat(),
             "language": language,
-            "kaplan_version": kaplan.__version__,
+            "kaplan_version": __version__,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "data_dir": str(folder.resolve()),
             "data_hash": inputs.data_hash,
@@ -182,7 +186,8 @@ def run_month(
     return published
 
 
-def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict, timings: dict) -> Report:
+def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict, timings: dict,
+             workdir: Path) -> Report:  # fmt: skip
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -196,7 +201,7 @@ def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict
             str(target),
             parameters={k: v for k, v in parameters.items() if k in declared},
             kernel_name="python3",
-            cwd=str(notebook_dir),
+            cwd=str(workdir),
             progress_bar=False,
             log_output=False,
         )
@@ -224,8 +229,6 @@ def notebook_parameters(path: Path) -> set[str]:
 
 
 def _export(report: Report, staging: Path, lang: Lang) -> None:
-    from kaplan.report.export import notebook_html
-
     page = notebook_html(staging / "notebooks" / f"{report.notebook}.ipynb", label(report.title, lang))
     (staging / f"{report.notebook}.html").write_text(page, encoding="utf-8")
 

@@ -49,6 +49,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from kaplan.core.apportion import apportion
 from kaplan.core.schema import INDUSTRIES, LINES
 from kaplan.sample import reference as ref
 
@@ -93,19 +94,9 @@ SCALES: dict[str, Scale] = {
 # ---------------------------------------------------------------- small helpers
 
 
-def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integers >= 0 summing to ``total``, each within floor/ceil of ``total * w / sum(w)``."""
-    quota = total * weights / weights.sum()
-    base = np.floor(quota).astype(np.int64)
-    extra = total - int(base.sum())
-    order = np.argsort(-(quota - base), kind="stable")
-    base[order[:extra]] += 1
-    return base
-
-
 def at_least_one(total: int, weights: np.ndarray) -> np.ndarray:
     """Counts per weight, each >= 1, summing to ``total`` (needs ``total >= len(weights)``)."""
-    return 1 + largest_remainder(total - len(weights), weights)
+    return 1 + apportion(total - len(weights), weights)
 
 
 def ids(prefix: str, n: int, width: int) -> np.ndarray:
@@ -204,10 +195,6 @@ def industry_index(customer_frame: pd.DataFrame) -> np.ndarray:
 
 def days(first: np.datetime64, last: np.datetime64) -> np.ndarray:
     return np.arange(first, last + 1, dtype="datetime64[D]")
-
-
-def month_of(day: np.ndarray) -> np.ndarray:
-    return day.astype("datetime64[M]")
 
 
 # ---------------------------------------------------------------- dealers, products, staff, customers

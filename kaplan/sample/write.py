@@ -32,6 +32,7 @@ import pyarrow as pa
 from kaplan import __version__
 from kaplan.core.errors import KaplanError
 from kaplan.core.files import cache_root, source_hash
+from kaplan.core.params import load_params
 from kaplan.core.schema import TABLES
 from kaplan.core.tables import Tables
 from kaplan.sample import leads as pipeline
@@ -67,8 +68,6 @@ def _streams(seed: int) -> dict[str, np.random.Generator]:
 
 
 def _split_deadline_day() -> int:
-    from kaplan.core.params import load_params
-
     return load_params().kpi.split_deadline_day
 
 
@@ -263,6 +262,11 @@ def sweep_abandoned(root: Path, prefix: str = ".sample-") -> None:
     for folder in root.glob(f"{prefix}*"):
         if folder.is_dir() and folder.stat().st_mtime < cutoff:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def data_folder(data_dir: str | Path | None) -> Path:
+    """``data_dir``, or the bundled demo data set (:func:`demo_data_dir`) when none is given."""
+    return Path(data_dir) if data_dir else demo_data_dir()
 
 
 def demo_data_dir() -> Path:

@@ -1,0 +1,83 @@
+"""Figures of the month's assessment (docs/method.md §2.5): they draw what the calculation modules compute.
+
+- :func:`kpi_figure`: the ``kpi`` table of :func:`kaplan.assessment.kpi.kpi_table`;
+- :func:`schedule_figure`: the incentive bands (:func:`kaplan.assessment.incentive.band_labels`) and,
+  when given, people's month attainment (:func:`kaplan.assessment.attainment.attainment_table`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from kaplan.assessment.incentive import band_labels
+from kaplan.core.glossary import Lang, code_label, label
+from kaplan.core.params import IncentiveBand
+from kaplan.core.schema import KPI_ITEMS
+
+
+def kpi_figure(table: pd.DataFrame, weights: dict[str, float], lang: Lang = "zh") -> go.Figure:
+    """Each person's KPI score stacked by item (weight x item score), one bar per person, by role."""
+    ordered = table.sort_values(["role", "kpi_score"], ascending=[True, False], kind="stable")
+    people = [html.escape(f"{name} ({code_label('role', role, lang)})")
+              for name, role in zip(ordered["name"], ordered["role"], strict=True)]  # fmt: skip
+    fig = go.Figure()
+    for item in KPI_ITEMS:
+        fig.add_trace(
+            go.Bar(
+                x=people, y=ordered[item] * weights.get(item, 0.0), name=html.escape(label(item, lang)),
+                hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        title=html.escape(label("kpi_score", lang)),
+        yaxis={"title": html.escape(label("kpi_score", lang)), "range": [0, 100]},
+        xaxis={"showticklabels": len(ordered) <= 60},
+        template="plotly_white",
+        legend={"orientation": "h"},
+    )
+    return fig
+
+
+def schedule_figure(bands: Sequence[IncentiveBand], lang: Lang = "zh",
+                    attainment: pd.Series | None = None) -> go.Figure:  # fmt: skip
+    """Step chart of the rate per unit against attainment; people's attainments as ticks when given."""
+    starts = [b.attainment_from for b in bands]
+    rates = [b.rate for b in bands]
+    top = max(starts[-1] + 0.3, 1.5)
+    if attainment is not None and attainment.notna().any():
+        top = max(top, float(attainment.max()) + 0.1)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[*starts, top], y=[*rates, rates[-1]], mode="lines", line_shape="hv",
+            name=html.escape(label("rate", lang)), hovertemplate="%{x:.0%}: %{y:,.0f}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=starts, y=rates, mode="markers", marker={"symbol": "circle", "size": 9},
+            name=html.escape(label("band", lang)), text=[html.escape(t) for t in band_labels(bands)],
+            hovertemplate="%{text}: %{y:,.0f}<extra></extra>",
+        )
+    )  # fmt: skip
+    if attainment is not None and attainment.notna().any():
+        values = attainment.dropna().astype("float64")
+        fig.add_trace(
+            go.Scatter(
+                x=values, y=np.zeros(len(values)), mode="markers", marker={"symbol": "line-ns-open", "size": 14},
+                name=html.escape(label("attainment", lang)), hovertemplate="%{x:.1%}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title=html.escape(label("incentive", lang)),
+        xaxis={"title": html.escape(label("attainment", lang)), "tickformat": ".0%"},
+        yaxis={"title": html.escape(label("rate", lang)), "rangemode": "tozero"},
+        template="plotly_white",
+    )
+    return fig

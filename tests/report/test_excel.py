@@ -1,0 +1,58 @@
+"""Excel for people: headers in the language, nothing from the input becomes a formula."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaplan.report.excel import safe_file_name, safe_sheet_name, write_workbook
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx", "\nx", "=1+1"]
+
+
+def test_hostile_strings_are_written_as_text(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"customer_name": HOSTILE, "units": range(len(HOSTILE))})
+    path = write_workbook(tmp_path / "t.xlsx", {"leads": frame}, "en")
+    sheet = openpyxl.load_workbook(path)["leads"]
+    values = [sheet.cell(row=i + 2, column=1) for i in range(len(HOSTILE))]
+    # openpyxl leaves the XML escape of a carriage return (_x000D_) as it is; Excel shows a CR
+    assert [c.value.replace("_x000D_", "\r") for c in values] == HOSTILE
+    assert {c.data_type for c in values} == {"s"}
+    assert [sheet.cell(row=i + 2, column=2).value for i in range(len(HOSTILE))] == list(range(len(HOSTILE)))
+
+
+def test_headers_follow_the_language_and_codes_are_translated(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"line": ["command", "work"], "target": [3, 4], "composite": [0.25, 0.75]})
+    zh = openpyxl.load_workbook(write_workbook(tmp_path / "zh.xlsx", {"province": frame}, "zh"))["province"]
+    en = openpyxl.load_workbook(write_workbook(tmp_path / "en.xlsx", {"province": frame}, "en"))["province"]
+    assert [c.value for c in zh[1]] == ["产品", "目标", "综合比重"]
+    assert [c.value for c in en[1]] == ["Line", "Target", "Composite share"]
+    assert zh["A2"].value == "指挥车"
+    assert zh.freeze_panes == "A2"
+    assert zh["C2"].number_format == "0.0%"
+
+
+def test_blank_and_infinite_numbers_are_empty_cells(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"coverage": [float("nan"), float("inf"), 0.5]})
+    sheet = openpyxl.load_workbook(write_workbook(tmp_path / "b.xlsx", {"s": frame}))["s"]
+    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == [None, None, 0.5]
+
+
+def test_sheet_names_are_made_valid_and_unique() -> None:
+    assert safe_sheet_name("a/b:c*?[]") == "a_b_c____"
+    long = "x" * 40
+    assert len(safe_sheet_name(long)) == 31
+    assert safe_sheet_name(long, [long[:31]]) != long[:31]
+
+
+@given(st.text(min_size=1, max_size=60))
+def test_safe_names_never_contain_path_separators(name: str) -> None:
+    cleaned = safe_file_name(name)
+    assert "/" not in cleaned and "\\" not in cleaned and "\x00" not in cleaned
+    assert cleaned not in ("", ".", "..")
+    sheet = safe_sheet_name(name)
+    assert 1 <= len(sheet) <= 31 and not set(sheet) & set("[]:*?/\\'")

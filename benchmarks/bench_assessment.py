@@ -1,7 +1,8 @@
-"""Assessment (docs/method.md §2.5) of 2026-06 as of 2026-06-20 at national scale: 400 staff, 2,000 dealers,
-~1 M sales rows. Cases: the issued dealer targets of January..June from the target engine (what the
-notebook asks for: year-to-date targets and the rectification look-back), then with those targets
-given: the KPI table, attainment, the rectification list, the whole ``assess`` and the workbook."""
+"""Assessment (docs/method.md §2.5) of 2026-05, the closed month the run of 2026-06 assesses, as of 2026-06-20
+at national scale: 400 staff, 2,000 dealers, ~1 M sales rows. Cases: the issued dealer targets of
+January..May from the target engine (what the notebook asks for: year-to-date targets and the
+rectification look-back), then with those targets given: the KPI table, attainment, the rectification
+list, the whole ``assess`` (incentive per role included) and the workbook."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from kaplan.core.facts import sales_facts, staff_scope
 from kaplan.core.params import Params
 from kaplan.report.excel import write_workbook
 
-MONTH = "2026-06"
+MONTH = "2026-05"  # the run of June assesses May, the last closed month
 AS_OF = pd.Timestamp("2026-06-20")
 
 
@@ -35,15 +36,15 @@ def run(ctx: Context) -> list[Result]:
     issued = issue()
     results.append(Result(f"issued dealer targets, {len(months)} months", median_time(issue, runs=3), 3, note))
     month_issued = issued[issued["month"] == MONTH]
-    ytd, _ = assessment.ytd_targets(issued, tables.annual_targets, MONTH)
+    prior, _ = assessment.prior_targets(issued, tables.annual_targets, MONTH)
     scope = staff_scope(tables)
     cases = {
-        "kpi_table": lambda: kpi.kpi_table(tables.staff, tables.kpi_submissions, MONTH, params.kpi),
+        "kpi_table": lambda: kpi.kpi_table(tables.staff, tables.kpi_submissions, MONTH, params.kpi, AS_OF),
         "attainment_table": lambda: attainment.attainment_table(
-            tables.staff, scope, facts, MONTH, AS_OF, month_issued, ytd
+            tables.staff, scope, facts, MONTH, AS_OF, month_issued, prior
         ),
         "rectification_list": lambda: rectification.rectification_list(
-            tables.org, tables.staff, facts, issued, MONTH, AS_OF, params.rectification.gap
+            tables.org, tables.staff, facts, issued, MONTH, pd.Timestamp("2026-05-31"), params.rectification.gap
         ),
         "assess (targets given)": lambda: assessment.assess(tables, MONTH, AS_OF, params, issued, facts=facts),
     }
@@ -55,7 +56,7 @@ def run(ctx: Context) -> list[Result]:
         path = Path(folder) / "assessment.xlsx"
         seconds = median_time(lambda: write_workbook(path, sheets, "zh"), runs=3)
         rows = sum(len(s) for s in sheets.values())
-        results.append(Result("write assessment workbook", seconds, 3, f"{rows:,} rows in 3 sheets"))
+        results.append(Result("write assessment workbook", seconds, 3, f"{rows:,} rows in {len(sheets)} sheets"))
     peak = traced_peak(lambda: assessment.assess(tables, MONTH, AS_OF, params, issued, facts=facts))
     results.append(Result("assess (traced)", 0.0, 1, "peak Python allocations only", peak_mb=peak))
     return results

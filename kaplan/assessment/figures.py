@@ -1,23 +1,23 @@
 """Figures of the month's assessment (docs/method.md §2.5): they draw what the calculation modules compute.
 
 - :func:`kpi_figure`: the ``kpi`` table of :func:`kaplan.assessment.kpi.kpi_table`;
-- :func:`schedule_figure`: the incentive bands (:func:`kaplan.assessment.incentive.band_labels`) and,
-  when given, people's month attainment (:func:`kaplan.assessment.attainment.attainment_table`).
+- :func:`schedule_figure`: each role's incentive bands (:func:`kaplan.assessment.incentive.band_labels`)
+  and, when given, people's month attainment (:func:`kaplan.assessment.attainment.attainment_table`).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kaplan.assessment.incentive import band_labels
+from kaplan.assessment.incentive import ROLES, band_labels
 from kaplan.core.glossary import Lang, code_label, label
-from kaplan.core.params import IncentiveBand
+from kaplan.core.params import Incentive
 from kaplan.core.schema import KPI_ITEMS
+from kaplan.core.style import PALETTE
 
 
 def kpi_figure(table: pd.DataFrame, weights: dict[str, float], lang: Lang = "zh") -> go.Figure:
@@ -44,36 +44,38 @@ def kpi_figure(table: pd.DataFrame, weights: dict[str, float], lang: Lang = "zh"
     return fig
 
 
-def schedule_figure(bands: Sequence[IncentiveBand], lang: Lang = "zh",
-                    attainment: pd.Series | None = None) -> go.Figure:  # fmt: skip
-    """Step chart of the rate per unit against attainment; people's attainments as ticks when given."""
-    starts = [b.attainment_from for b in bands]
-    rates = [b.rate for b in bands]
-    top = max(starts[-1] + 0.3, 1.5)
-    if attainment is not None and attainment.notna().any():
-        top = max(top, float(attainment.max()) + 0.1)
+def schedule_figure(incentive: Incentive, lang: Lang = "zh", attainment: pd.DataFrame | None = None) -> go.Figure:
+    """Step chart of each role's rate per unit (元) against attainment; people's attainments as ticks when given.
+
+    ``attainment`` has ``role`` and ``month_attainment`` (:func:`kaplan.assessment.attainment.attainment_table`).
+    """
+    top = 1.5
+    if attainment is not None and attainment["month_attainment"].notna().any():
+        top = max(top, float(attainment["month_attainment"].max()) + 0.1)
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[*starts, top], y=[*rates, rates[-1]], mode="lines", line_shape="hv",
-            name=html.escape(label("rate", lang)), hovertemplate="%{x:.0%}: %{y:,.0f}<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=starts, y=rates, mode="markers", marker={"symbol": "circle", "size": 9},
-            name=html.escape(label("band", lang)), text=[html.escape(t) for t in band_labels(bands)],
-            hovertemplate="%{text}: %{y:,.0f}<extra></extra>",
-        )
-    )  # fmt: skip
-    if attainment is not None and attainment.notna().any():
-        values = attainment.dropna().astype("float64")
+    for i, role in enumerate(ROLES):
+        own = incentive.of(role)
+        starts = [b.attainment_from for b in own.bands]
+        rates = [b.rate for b in own.bands]
+        colour = PALETTE[i % len(PALETTE)]
+        name = html.escape(code_label("role", role, lang))
         fig.add_trace(
             go.Scatter(
-                x=values, y=np.zeros(len(values)), mode="markers", marker={"symbol": "line-ns-open", "size": 14},
-                name=html.escape(label("attainment", lang)), hovertemplate="%{x:.1%}<extra></extra>",
+                x=[*starts, max(top, starts[-1] + 0.3)], y=[*rates, rates[-1]], mode="lines+markers", line_shape="hv",
+                name=name, line={"color": colour}, text=[html.escape(t) for t in [*band_labels(own.bands, lang), ""]],
+                hovertemplate="%{text}: %{y:,.0f} 元<extra>" + name + "</extra>",
             )
         )  # fmt: skip
+        if attainment is not None:
+            values = attainment.loc[attainment["role"] == role, "month_attainment"].dropna().astype("float64")
+            if len(values):
+                fig.add_trace(
+                    go.Scatter(
+                        x=values, y=np.zeros(len(values)), mode="markers", showlegend=False,
+                        marker={"symbol": "line-ns-open", "size": 14, "color": colour},
+                        name=name, hovertemplate="%{x:.1%}<extra>" + name + "</extra>",
+                    )
+                )  # fmt: skip
     fig.update_layout(
         title=html.escape(label("incentive", lang)),
         xaxis={"title": html.escape(label("attainment", lang)), "tickformat": ".0%"},

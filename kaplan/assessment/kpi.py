@@ -28,6 +28,12 @@ is scored on the criteria of its item (:data:`kaplan.core.schema.KPI_CRITERIA`):
 **KPI score** = Σ_item weight(item) × item score, weights from ``params.kpi.weights`` (they sum
 to 1), so it lies in [0, 100].
 
+**A month not over yet** (进行中, as of d before the month's last day; a provisional view): only
+rows due on or before d count. An item none of whose rows in the month is due by d is **not due**:
+its item score is blank (never 0) and the KPI score is the weighted mean of the items due so far,
+``Σ_due weight × item score / Σ_due weight``. The weekly item divides by the Saturdays of the month
+up to d. A closed month (d on or after its last day) counts every row and every item.
+
 **KPI part of performance pay** (the seed's "占其绩效工资组成的 XX% 权重比例"): with
 s = ``params.kpi.performance_pay_share``::
 
@@ -62,9 +68,20 @@ def timeliness(due: pd.Series, submitted: pd.Series, kpi: Kpi) -> pd.Series:
     return score.where(submitted.notna(), 0.0).astype("float64").rename("timeliness")
 
 
-def month_rows(submissions: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
-    """The submission rows of ``month`` (YYYY-MM), index reset."""
-    return submissions[submissions["month"] == str(Month.of(month))].reset_index(drop=True)
+def month_rows(submissions: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The submission rows of ``month`` (YYYY-MM) due on or before ``as_of`` (all when None), index reset."""
+    rows = submissions[submissions["month"] == str(Month.of(month))]
+    if as_of is not None and pd.Timestamp(as_of) < Month.of(month).end:
+        rows = rows[rows["due"] <= pd.Timestamp(as_of)]
+    return rows.reset_index(drop=True)
+
+
+def items_due(submissions: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp | None = None) -> list[str]:
+    """The KPI items due by ``as_of`` in ``month``: all of them for a closed month (or ``as_of`` None)."""
+    if as_of is None or pd.Timestamp(as_of) >= Month.of(month).end:
+        return list(KPI_ITEMS)
+    present = set(month_rows(submissions, month, as_of)["item"])
+    return [item for item in KPI_ITEMS if item in present]
 
 
 def criterion_scores(rows: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
@@ -84,9 +101,10 @@ def criterion_scores(rows: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     return pd.DataFrame(out, index=rows.index)
 
 
-def row_scores(submissions: pd.DataFrame, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
-    """The month's rows with ``late_days``, each criterion score and ``row_score`` (their mean)."""
-    rows = month_rows(submissions, month)
+def row_scores(submissions: pd.DataFrame, month: MonthLike, kpi: Kpi,
+               as_of: pd.Timestamp | None = None) -> pd.DataFrame:  # fmt: skip
+    """The month's rows (due by ``as_of``) with ``late_days``, each criterion score and ``row_score``."""
+    rows = month_rows(submissions, month, as_of)
     scores = criterion_scores(rows, kpi)
     days_late = (rows["submitted"] - rows["due"]).dt.days.astype("float64")
     return pd.DataFrame(
@@ -102,29 +120,41 @@ def row_scores(submissions: pd.DataFrame, month: MonthLike, kpi: Kpi) -> pd.Data
     )
 
 
-def saturdays(month: MonthLike) -> int:
-    """How many Saturdays month ``YYYY-MM`` has (4 or 5): the weekly tracking table's due dates."""
+def saturdays(month: MonthLike, as_of: pd.Timestamp | None = None) -> int:
+    """How many Saturdays month ``YYYY-MM`` has (4 or 5), up to ``as_of`` when given: the weekly due dates."""
     m = Month.of(month)
     days = pd.date_range(m.start, periods=m.days, freq="D")
+    if as_of is not None:
+        days = days[days <= pd.Timestamp(as_of)]
     return int((days.day_of_week == 5).sum())
 
 
-def item_scores(submissions: pd.DataFrame, staff_ids: pd.Series, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
-    """Item scores, one row per staff member (index ``staff_id`` in the given order), one column per item."""
-    rows = row_scores(submissions, month, kpi)
+def item_scores(submissions: pd.DataFrame, staff_ids: pd.Series, month: MonthLike, kpi: Kpi,
+                as_of: pd.Timestamp | None = None) -> pd.DataFrame:  # fmt: skip
+    """Item scores, one row per staff member (index ``staff_id`` in the given order), one column per item.
+
+    Items not due by ``as_of`` are blank (module docstring).
+    """
+    rows = row_scores(submissions, month, kpi, as_of)
     grouped = rows.groupby(["staff_id", "item"], sort=False)["row_score"].agg(["sum", "count"])
-    weeks = saturdays(month)
+    weeks = saturdays(month, as_of)
     is_weekly = grouped.index.get_level_values("item") == WEEKLY_ITEM
     divisor = np.where(is_weekly, np.maximum(grouped["count"].to_numpy(), weeks), grouped["count"].to_numpy())
     score = (grouped["sum"] / divisor).unstack("item")
     score = score.reindex(index=pd.Index(staff_ids, name="staff_id"), columns=list(KPI_ITEMS))
-    return score.fillna(0.0).astype("float64").rename_axis(columns=None)
+    score = score.astype("float64").fillna(0.0)
+    due = items_due(submissions, month, as_of)
+    score[[item for item in KPI_ITEMS if item not in due]] = np.nan
+    return score.rename_axis(columns=None)
 
 
 def kpi_score(items: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
-    """Σ weight(item) × item score per row of ``items`` (columns: item codes)."""
+    """Σ weight(item) × item score / Σ weight over the items that are due (not blank) per row of ``items``."""
     w = pd.Series(weights, dtype="float64").reindex(list(KPI_ITEMS)).fillna(0.0)
-    return (items[list(KPI_ITEMS)] * w).sum(axis=1).rename("kpi_score")
+    scores = items[list(KPI_ITEMS)]
+    weight_due = scores.notna().mul(w).sum(axis=1)
+    total = scores.fillna(0.0).mul(w).sum(axis=1)
+    return (total / weight_due.where(weight_due > 0)).rename("kpi_score")
 
 
 def kpi_pay_share(score: pd.Series, kpi: Kpi) -> pd.Series:
@@ -132,19 +162,23 @@ def kpi_pay_share(score: pd.Series, kpi: Kpi) -> pd.Series:
     return (kpi.performance_pay_share * score / 100.0).rename("kpi_pay_share")
 
 
-def kpi_table(staff: pd.DataFrame, submissions: pd.DataFrame, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
-    """The ``kpi`` sheet: staff_id, name, role, one score per item (KPI_ITEMS order), kpi_score, kpi_pay_share."""
+def kpi_table(staff: pd.DataFrame, submissions: pd.DataFrame, month: MonthLike, kpi: Kpi,
+              as_of: pd.Timestamp | None = None) -> pd.DataFrame:  # fmt: skip
+    """The ``kpi`` sheet: staff_id, name, role, one score per item (KPI_ITEMS order), kpi_score, kpi_pay_share.
+
+    ``as_of`` before the month's last day gives the provisional view (items not due are blank).
+    """
     people = staff[list(STAFF_COLUMNS)].reset_index(drop=True)
-    items = item_scores(submissions, people["staff_id"], month, kpi).reset_index(drop=True)
+    items = item_scores(submissions, people["staff_id"], month, kpi, as_of).reset_index(drop=True)
     score = kpi_score(items, kpi.weights)
     out = pd.concat([people, items, score, kpi_pay_share(score, kpi)], axis=1)
     log.info("kpi %s: %d staff scored, mean %.1f", month, len(out), score.mean() if len(out) else float("nan"))
     return out
 
 
-def unreviewed(submissions: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
-    """Submitted rows of the month with a blank reviewer score among their item's criteria."""
-    rows = month_rows(submissions, month)
+def unreviewed(submissions: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Submitted rows of the month (due by ``as_of``) with a blank reviewer score among their item's criteria."""
+    rows = month_rows(submissions, month, as_of)
     blank = pd.Series(False, index=rows.index)
     for item, criteria in KPI_CRITERIA.items():
         reviewed = [c for c in criteria if c != "timeliness"]
@@ -153,18 +187,20 @@ def unreviewed(submissions: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
     return rows[blank & rows["submitted"].notna()][["staff_id", "item", "due", "submitted"]]
 
 
-def late_or_missing(submissions: pd.DataFrame, month: MonthLike, kpi: Kpi) -> pd.DataFrame:
-    """Rows of the month submitted after the grace or not at all: staff_id, item, due, submitted, late_days.
+def late_or_missing(submissions: pd.DataFrame, month: MonthLike, kpi: Kpi,
+                    as_of: pd.Timestamp | None = None) -> pd.DataFrame:  # fmt: skip
+    """Rows of the month (due by ``as_of``) submitted after the grace or not at all.
 
-    ``late_days`` is blank for a missing submission; rows are ordered by staff_id, then due date.
+    Columns staff_id, item, due, submitted, late_days; ``late_days`` is blank for a missing
+    submission; rows are ordered by staff_id, then due date.
     """
-    rows = row_scores(submissions, month, kpi)
+    rows = row_scores(submissions, month, kpi, as_of)
     flagged = rows[rows["submitted"].isna() | (rows["late_days"] > 0)]
     out = flagged[["staff_id", "item", "due", "submitted", "late_days"]]
     return out.sort_values(["staff_id", "due", "item"], kind="stable").reset_index(drop=True)
 
 
-def missing(submissions: pd.DataFrame, month: MonthLike) -> pd.DataFrame:
-    """Rows of the month with no submission date (scored 0)."""
-    rows = month_rows(submissions, month)
+def missing(submissions: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Rows of the month (due by ``as_of``) with no submission date (scored 0)."""
+    rows = month_rows(submissions, month, as_of)
     return rows[rows["submitted"].isna()][["staff_id", "item", "due"]]

@@ -236,8 +236,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "performance_pay_share": ("占绩效工资比重", "Share of performance pay"),
     "incentive": ("阶梯式激励", "Tiered incentive"),
     "band": ("档位", "Band"),
-    "rate": ("单台奖励", "Rate per unit"),
-    "payout": ("奖励金额", "Payout"),
+    "rate": ("单台奖励（元/台）", "Rate per unit (元/unit)"),
+    "payout": ("奖励金额（元）", "Payout (元)"),
     "rectification": ("整改", "Rectification"),
     "workflow": ("审批流程", "Approval workflow"),
     "compiled": ("已汇总", "Compiled"),
@@ -351,9 +351,72 @@ TERMS: dict[str, tuple[str, str]] = {
         "issued targets of earlier months missing: the year-to-date target is the annual target spread evenly",
     ),
     "note_provisional": (
-        "本月尚未结束：{as_of} 之后到期的考核项暂按 0 分计，正式考核于 {deadline} 前汇总",
-        "the month is not over: items due after {as_of} count 0 until submitted; "
-        "the assessment is compiled by {deadline}",
+        "{month} 进行中（截至 {as_of}，暂定）：未到期的考核项（{items}）留空为“未到期”，不按 0 分计；"
+        "考核得分为已到期项目的加权平均；正式考核于 {deadline} 前汇总",
+        "{month} in progress (as of {as_of}, provisional): items not due yet ({items}) are blank (not due), "
+        "never 0; the KPI score is the weighted mean of the items due so far; the assessment is compiled by "
+        "{deadline}",
+    ),
+    "note_assessed_closed": (
+        "考核月份：{month}（已结束）。目标、销量与考核项均为该月全月数据；"
+        "考核于 {deadline} 前汇总，经总监审核、分管领导批准",
+        "assessed month: {month} (closed): targets, sales and KPI items of the whole month; "
+        "compiled by {deadline}, reviewed by the director, approved by the leader",
+    ),
+    # --- incentive per role, modes, money in 元 (§2.5)
+    "assessed_month": ("考核月份", "Assessed month"),
+    "in_progress": ("进行中", "In progress"),
+    "payout_uncapped": ("封顶前奖励（元）", "Payout before cap (元)"),
+    "cap": ("封顶（元/人/月）", "Cap (元 per person per month)"),
+    "units_paid": ("计奖台数", "Units paid"),
+    "base": ("计奖基础", "Paid on"),
+    "own_dealers": ("本人经销商销量", "Own dealers' units"),
+    "territory": ("辖区销量（管理提成）", "Territory's units (override)"),
+    "base_none": ("不计奖", "No unit incentive"),
+    "people": ("人数", "People"),
+    "yuan_per_unit": ("每台奖励（元/台）", "Payout per unit (元/unit)"),
+    "incentive_by_role": ("按岗位汇总", "By role"),
+    "band_below": ("未达 {to}", "below {to}"),
+    "band_between": ("{low}–{high} 达成", "{low}–{high} attained"),
+    "band_above": ("{low} 及以上", "{low} and above"),
+    "band_all": ("全部", "all"),
+    "month_target_to_date": ("截至当日月度目标", "Month target to date"),
+    "window_months": ("开发月数", "Months in the window"),
+    "per_person_in_month": ("本月人均目标", "Per person this month"),
+    "note_mode_marginal": (
+        "超额累进：每一档内的台数按该档单价计奖（如个税税率表）；多卖一台，奖励不会减少，增加不超过最高单价",
+        "marginal (超额累进): the units within each band are paid at that band's rate, like tax brackets: "
+        "one more unit never lowers the payout and adds at most the top rate",
+    ),
+    "note_mode_whole": (
+        "全额累进：全部台数按达到的档位单价计奖（跨档时奖励跳升）",
+        "whole (全额累进): all units at the rate of the band reached (the payout jumps at each band start)",
+    ),
+    "note_yuan_per_unit": (
+        "奖励合计 {payout} 元，该月全国销量 {units} 台，折合 {per_unit} 元/台",
+        "total payout {payout} 元 on {units} units sold in the month: {per_unit} 元 per unit",
+    ),
+    "note_paid_twice": (
+        "{role}计奖台数 {units} 台超过全国销量 {sold} 台：有辖区由多人重复计奖，请核对人员表",
+        "{role}: {units} units paid exceed the {sold} units sold: a territory is paid to more than one person; "
+        "check the staff table",
+    ),
+    "note_capped": ("{n} 人达到封顶，按封顶金额发放", "{n} people reached the cap and are paid the cap"),
+    "note_incentive_provisional": (
+        "该月尚未结束：奖励为截至当日的测算，不作发放依据",
+        "the month is not over: payouts are an estimate to date, not a basis for payment",
+    ),
+    # --- quarterly evaluation to date (§2.1)
+    "target_to_date": ("截至当日目标", "Target to date"),
+    "period": ("期间状态", "Period"),
+    "closed": ("已结束", "Closed"),
+    "running": ("进行中", "In progress"),
+    "not_started": ("未开始", "Not started"),
+    "note_quarter_to_date": (
+        "进行中的季度按截至当日目标评价：已结束月份的目标 + 本月目标 × 时间进度（{as_of}，向上取整）；"
+        "未开始的季度留空",
+        "a running quarter is compared with its target to date: the closed months' targets + this month's target "
+        "x time progress (as of {as_of}, rounded up); quarters not started are blank",
     ),
     "note_rectification": (
         "月度进度落后时间进度超过 {gap} 的经销商：{n} 家",
@@ -366,6 +429,7 @@ _COLUMN_TERMS: dict[tuple[str, str], str] = {
     ("segment", "industry"): "industry_segment",
     ("role", "finance"): "finance_role",
     ("stage", "tender"): "follow_tender",
+    ("base", "none"): "base_none",
 }
 
 

@@ -8,6 +8,7 @@ reported together, as one :class:`~kaplan.core.errors.ParamsError`.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -149,19 +150,28 @@ class Kpi(Strict):
 
 
 class IncentiveBand(Strict):
-    """From ``attainment_from`` (inclusive) up to the next band's start (exclusive): ``rate`` per unit."""
+    """From ``attainment_from`` (inclusive) up to the next band's start (exclusive): ``rate`` 元 per unit."""
 
     attainment_from: NonNegative
     rate: NonNegative
 
 
-class Incentive(Strict):
-    bands: tuple[IncentiveBand, ...] = (
-        IncentiveBand(attainment_from=0.0, rate=0.0),
-        IncentiveBand(attainment_from=0.8, rate=200.0),
-        IncentiveBand(attainment_from=1.0, rate=400.0),
-        IncentiveBand(attainment_from=1.2, rate=600.0),
-    )
+def _bands(*pairs: tuple[float, float]) -> tuple[IncentiveBand, ...]:
+    return tuple(IncentiveBand(attainment_from=a, rate=r) for a, r in pairs)
+
+
+class RoleIncentive(Strict):
+    """One role's incentive (docs/method.md §2.5): what its units are, its bands (元 per unit), its cap.
+
+    ``base``: ``own_dealers`` (a specialist: the units of the dealer they look after), ``territory``
+    (a manager or director: the units of their province or region, paid at their own override
+    rates) or ``none`` (the role earns no unit incentive). ``cap``: most 元 one person of the role
+    earns in a month (blank: no cap).
+    """
+
+    base: Literal["own_dealers", "territory", "none"]
+    bands: tuple[IncentiveBand, ...]
+    cap: NonNegative | None = None
 
     @field_validator("bands")
     @classmethod
@@ -176,6 +186,50 @@ class Incentive(Strict):
         return bands
 
 
+class Incentive(Strict):
+    """Tiered incentive (阶梯式激励): ``marginal`` (超额累进) or ``whole`` (全额累进), bands per role."""
+
+    mode: Literal["marginal", "whole"] = "marginal"
+    dealer_specialist: RoleIncentive = RoleIncentive(
+        base="own_dealers", bands=_bands((0.0, 0.0), (0.8, 200.0), (1.0, 400.0), (1.2, 600.0)), cap=20_000.0
+    )
+    regional_manager: RoleIncentive = RoleIncentive(
+        base="territory", bands=_bands((0.0, 0.0), (0.8, 20.0), (1.0, 40.0), (1.2, 60.0)), cap=20_000.0
+    )
+    regional_director: RoleIncentive = RoleIncentive(
+        base="territory", bands=_bands((0.0, 0.0), (0.8, 5.0), (1.0, 10.0), (1.2, 15.0)), cap=20_000.0
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _role_defaults(cls, data: Any) -> Any:
+        """A role given in part (``regional_manager: {cap: 5000}``) keeps its other defaults."""
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for role in ("dealer_specialist", "regional_manager", "regional_director"):
+            given = out.get(role)
+            if isinstance(given, dict):
+                out[role] = {**cls.model_fields[role].default.model_dump(), **given}
+        return out
+
+    @model_validator(mode="after")
+    def _bases(self) -> Incentive:
+        problems = []
+        if self.dealer_specialist.base == "territory":
+            problems.append("dealer_specialist.base: a specialist has no territory: use own_dealers or none")
+        for role in ("regional_manager", "regional_director"):
+            if getattr(self, role).base == "own_dealers":
+                problems.append(f"{role}.base: a {role} looks after no dealer of their own: use territory or none")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def of(self, role: str) -> RoleIncentive:
+        """The incentive of ``role`` (a staff role code)."""
+        return getattr(self, role)
+
+
 class Rectification(Strict):
     """A dealer goes on the 整改 list when month completion trails time progress by more than ``gap``."""
 
@@ -185,9 +239,19 @@ class Rectification(Strict):
 
 
 class PerCapita(Strict):
-    """The seed's per-capita target example: a team target spread over heads and months."""
+    """The development window (开发时间) the per-capita target is spread over (docs/method.md §2.5).
 
-    development_months: Annotated[int, Field(ge=1, le=12)] = 5
+    Blank start or end: 1 January or 31 December of the plan year (the whole year, 12 months).
+    """
+
+    window_start: date | None = None
+    window_end: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PerCapita:
+        if self.window_start and self.window_end and self.window_end < self.window_start:
+            raise ValueError(f"window_end {self.window_end} is before window_start {self.window_start}")
+        return self
 
 
 class Params(Strict):

@@ -105,9 +105,13 @@ def _display_html(fragment: str) -> None:
     display(HTML(fragment))
 
 
-def title(ctx: Context, term: str) -> None:
-    """The page title and what it is about: month, as-of date, data."""
+def title(ctx: Context, term: str, assessed: str | None = None) -> None:
+    """The page title and what it is about: month, as-of date, data (and the assessed month when given)."""
     facts = f"{ctx.label('month')}: {ctx.month} · {ctx.label('as_of')}: {ctx.as_of.date()}"
+    if assessed:
+        running = Month.of(assessed) == Month.of(ctx.month) and ctx.as_of < Month.of(assessed).end
+        facts = f"{ctx.label('assessed_month')}: {assessed}" + (f" ({ctx.label('in_progress')})" if running else "")
+        facts += f" · {ctx.label('month')}: {ctx.month} · {ctx.label('as_of')}: {ctx.as_of.date()}"
     if ctx.tables.data_hash:
         facts += f" · {ctx.label('data_hash')}: {ctx.tables.data_hash}"
     _display_html(f"<h1>{html.escape(ctx.label(term))}</h1><p>{html.escape(facts)}</p>")
@@ -156,11 +160,17 @@ def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.Data
     return [write_workbook(target / f"{name}.xlsx", sheets, ctx.lang) for name, sheets in books.items()]
 
 
-def save_workbook(ctx: Context, name: str, sheets: dict[str, pd.DataFrame]) -> Path | None:
-    """Write ``<output_dir>/<name>_<month>.xlsx`` when the run asked for workbooks."""
+def save_workbook(
+    ctx: Context, name: str, sheets: dict[str, pd.DataFrame], month: MonthLike | None = None
+) -> Path | None:
+    """Write ``<output_dir>/<name>_<month>.xlsx`` when the run asked for workbooks.
+
+    ``month`` names the month the workbook covers (default the run's month; the assessment: the
+    assessed month).
+    """
     if ctx.output_dir is None:
         return None
-    path = ctx.output_dir / f"{name}_{ctx.month}.xlsx"
+    path = ctx.output_dir / f"{name}_{Month.of(month or ctx.month)}.xlsx"
     write_workbook(path, sheets, ctx.lang)
     log.info("wrote %s", path)
     return path

@@ -16,11 +16,13 @@ from kaplan.core.glossary import Lang, label, with_code_labels
 from kaplan.report.xlsx import Sheet, write_xlsx
 
 # columns whose values are codes to translate for people (machine codes stay in machine columns)
-CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item",
+CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item", "base", "period",
                 "segment", "industry", "purchase_method", "attitude", "state")  # fmt: skip
 # numbers shown as percentages: ratios by the ending of their machine name (``rate`` alone is money)
 SHARE_SUFFIXES = ("share", "progress", "growth", "composite", "coverage", "attainment", "probability",
                   "conversion", "_rate", "tvd", "attainment_from", "attainment_to")  # fmt: skip
+# whole numbers that are calendar years: shown without a thousands separator
+YEAR_COLUMNS = ("year",)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 _BAD_FILE_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
@@ -85,6 +87,8 @@ def write_workbook(
 
 
 def _column_format(column: str, series: pd.Series) -> str:
+    if column in YEAR_COLUMNS and pd.api.types.is_integer_dtype(series):
+        return "year"  # General number format: 2026, not 2,026
     if pd.api.types.is_datetime64_any_dtype(series):
         return "date"
     if pd.api.types.is_bool_dtype(series):

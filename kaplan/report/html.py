@@ -15,7 +15,7 @@ import pandas as pd
 
 from kaplan.core.glossary import Lang, code_labels, label
 from kaplan.core.style import status_css
-from kaplan.report.excel import CODE_COLUMNS, is_share
+from kaplan.report.excel import CODE_COLUMNS, YEAR_COLUMNS, is_share
 
 STYLE = """
 .kp-table { border-collapse: collapse; font-size: 13px; margin: 0.5em 0 1.5em; }
@@ -37,6 +37,8 @@ def _formatter(column: str, series: pd.Series) -> Callable[[object], str]:
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "✓" if v else ""
     if pd.api.types.is_integer_dtype(series):
+        if column in YEAR_COLUMNS:
+            return lambda v: "" if pd.isna(v) else str(int(v))
         return lambda v: "" if pd.isna(v) else f"{int(v):,}"
     if pd.api.types.is_float_dtype(series):
         if is_share(column):

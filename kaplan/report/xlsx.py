@@ -67,7 +67,7 @@ class Sheet:
     name: str
     headers: Sequence[str]
     columns: Sequence[pd.Series]
-    kinds: Sequence[str]  # int, float, share, date, text, bool
+    kinds: Sequence[str]  # int, float, share, date, text, bool, year (a number in General format)
     widths: Sequence[float]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from kaplan.assessment.workflow import record
+from kaplan.assessment.workflow import approvals_dir, record
 from kaplan.core.errors import KaplanError
 from kaplan.core.months import Month, MonthError
 from kaplan.core.params import load_params
@@ -74,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         params_file=Path(args.params) if args.params else None,
         out_dir=Path(args.out),
         lang=args.lang,
+        assess=args.assess or "",
     )
     print(f"published {version}\nopen {version / 'index.html'}")
     return 0
@@ -86,9 +87,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    deadline_day = load_params(month=args.month).kpi.compile_deadline_day
-    state = record(args.month, args.stage, args.by, Path(args.approvals) if args.approvals else None,
-                   deadline_day=deadline_day)  # fmt: skip
+    deadline_day = load_params(args.params, month=args.month).kpi.compile_deadline_day
+    folder = Path(args.approvals) if args.approvals else approvals_dir(args.params)
+    state = record(args.month, args.stage, args.by, folder, deadline_day=deadline_day)
     last = state.events[-1]
     print(f"{args.month}: {last.stage} by {last.by} at {last.at}" + (f" ({last.note})" if last.note else ""))
     return 0
@@ -129,6 +130,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="publish a month: notebooks, HTML reports and Excel sheets")
     p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--assess", type=_month, help="month to assess (default: the last closed month, the month before)")
     p.add_argument("--as-of", type=_date, help="default: the last date with sales in the month")
     p.add_argument("--data", help="input folder (default: the bundled demo data set)")
     p.add_argument("--params", help="parameters YAML (default params/default.yaml)")
@@ -141,10 +143,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("approve", help="record a step of the month's assessment: compiled, reviewed, approved")
-    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--month", type=_month, required=True, help="the assessed month, e.g. the month before the run's")
     p.add_argument("--stage", choices=("compiled", "reviewed", "approved"), required=True)
     p.add_argument("--by", required=True, help="who compiled, reviewed (director) or approved (leader)")
-    p.add_argument("--approvals", help="folder of approval records (default params/approvals)")
+    p.add_argument("--params", help="parameters YAML (default params/default.yaml); approvals live beside it")
+    p.add_argument("--approvals", help="folder of approval records (default: approvals/ beside the params file)")
     p.set_defaults(func=cmd_approve)
 
     p = sub.add_parser("init", help="make a deployment folder: params/default.yaml, data/, outputs/")

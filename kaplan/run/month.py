@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaplan import __version__
+from kaplan.assessment.assess import assessed_month
 from kaplan.core.errors import KaplanError, PublishError
 from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, as_of_date
@@ -118,8 +119,9 @@ def run_month(
     lang: str = "zh",
     notebook_dir: Path = NOTEBOOK_DIR,
     workers: int = 2,
+    assess: str = "",
 ) -> Path:
-    """Publish month ``month`` and return the new version folder."""
+    """Publish month ``month`` (and the assessment of ``assess``, default the month before); the new version folder."""
     timings: dict[str, float] = {}
     # papermill changes the process's working directory while it starts a kernel; with two
     # notebooks at once a relative path would be read against the other one's folder
@@ -129,6 +131,7 @@ def run_month(
     logging.getLogger("papermill").setLevel(logging.WARNING)
     language = check_lang(lang)
     month = str(Month.of(month))
+    assessed = assessed_month(month, assess)
     with step("parameters", timings):
         params = load_params(params_file, month)
     with step("input validation", timings):
@@ -143,6 +146,7 @@ def run_month(
     try:
         parameters = {
             "month": month,
+            "assess_month": assessed,
             "as_of": stamp.date().isoformat(),
             "data_dir": str(folder.resolve()),
             "params_file": str(Path(params_file).resolve()) if params_file else "",
@@ -158,6 +162,7 @@ def run_month(
             list(pool.map(lambda r: _export(r, staging, language), done))
         manifest = {
             "month": month,
+            "assessed_month": assessed,
             "as_of": stamp.date().isoformat(),
             "language": language,
             "kaplan_version": __version__,
@@ -172,7 +177,7 @@ def run_month(
 
         def finalize(path: Path, version: str) -> None:
             (path / "index.html").write_text(
-                index_html(month, manifest["as_of"], inputs.data_hash, version, reports, path, language),
+                index_html(month, manifest["as_of"], inputs.data_hash, version, reports, path, language, assessed),
                 encoding="utf-8",
             )
             write_manifest(path, {**manifest, "version": version})
@@ -234,7 +239,8 @@ def _export(report: Report, staging: Path, lang: Lang) -> None:
 
 
 def index_html(
-    month: str, as_of: str, data_hash: str, version: str, reports: list[Report], folder: Path, lang: Lang
+    month: str, as_of: str, data_hash: str, version: str, reports: list[Report], folder: Path, lang: Lang,
+    assessed: str = "",
 ) -> str:
     """The version's front page: what it is, and a link to every report and workbook."""
 
@@ -252,7 +258,9 @@ def index_html(
     notebooks = "".join(link(f"notebooks/{r.notebook}.ipynb", f"{r.notebook}.ipynb") for r in reports)
     facts = "".join(
         f"<tr><th>{t(k)}</th><td>{html.escape(v)}</td></tr>"
-        for k, v in (("month", month), ("as_of", as_of), ("version", version), ("data_hash", data_hash))
+        for k, v in (("month", month), ("assessed_month", assessed), ("as_of", as_of), ("version", version),
+                     ("data_hash", data_hash))
+        if v
     )
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{t("kaplan")} {html.escape(month)} {html.escape(version)}</title>

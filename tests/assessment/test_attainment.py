@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,14 +12,19 @@ from hypothesis import strategies as st
 
 from kaplan.assessment.attainment import (
     ATTAINMENT_COLUMNS,
+    PER_CAPITA_COLUMNS,
     attainment_table,
+    covered_days,
     even_split,
     per_capita_table,
     per_capita_targets,
+    window_months,
+    window_of,
     ytd_targets_from_annual,
 )
-from kaplan.core.errors import KaplanError
+from kaplan.core.errors import KaplanError, ParamsError
 from kaplan.core.facts import sales_facts, staff_scope
+from kaplan.core.params import params_from_mapping
 from kaplan.core.tables import Tables
 
 
@@ -76,30 +83,104 @@ def fixture() -> Tables:
 def test_attainment_worked_example() -> None:
     t = fixture()
     month_targets = pd.DataFrame({"dealer_id": ["D1", "D1", "D2", "D3"], "target": [8, 2, 5, 0]})
-    ytd = ytd_targets_from_annual(t.annual_targets, "2026-06")
-    # D1: 120*6//12 + 13*6//12 = 60 + 6 = 66; D2: 12; D3: 0
-    assert dict(zip(ytd["dealer_id"], ytd["target"], strict=True)) == {"D1": 66, "D2": 12, "D3": 0}
+    prior = ytd_targets_from_annual(t.annual_targets, "2026-05")
+    # January..May: D1: 120*5//12 + 13*5//12 = 50 + 5 = 55; D2: 24*5//12 = 10; D3: 0
+    assert dict(zip(prior["dealer_id"], prior["target"], strict=True)) == {"D1": 55, "D2": 10, "D3": 0}
     out = attainment_table(t.staff, staff_scope(t), sales_facts(t), "2026-06", pd.Timestamp("2026-06-20"),
-                           month_targets, ytd).set_index("staff_id")  # fmt: skip
+                           month_targets, prior).set_index("staff_id")  # fmt: skip
     assert tuple(out.reset_index().columns) == ATTAINMENT_COLUMNS
-    # the 21 June order of 100 units is after the as-of date
-    # S1 (D1): mtd 6 of 10 -> 0.6; ytd 4 + 6 = 10 of 66
-    assert out.loc["S1", ["month_target", "mtd", "ytd_target", "ytd"]].tolist() == [10, 6, 66, 10]
-    assert out.loc["S1", "month_attainment"] == pytest.approx(0.6)
-    assert out.loc["S1", "ytd_attainment"] == pytest.approx(10 / 66)
-    # M1 (河北: D1, D2): mtd 6 + 3 = 9 of 15; R1 (all three): 11 of 15
-    assert out.loc["M1", "month_attainment"] == pytest.approx(9 / 15)
-    assert out.loc["R1", ["month_target", "mtd"]].tolist() == [15, 11]
+    # June runs (day 20 of 30): the 21 June order of 100 units is after the as-of date.
+    # S1 (D1): target 10, to date ceil(10 * 20 / 30) = 7; mtd 6 -> 6 / 7; ytd 4 + 6 = 10 of 55 + 7 = 62
+    cols = ["month_target", "month_target_to_date", "mtd", "ytd_target", "ytd"]
+    assert out.loc["S1", cols].tolist() == [10, 7, 6, 62, 10]
+    assert out.loc["S1", "month_attainment"] == pytest.approx(6 / 7)
+    assert out.loc["S1", "ytd_attainment"] == pytest.approx(10 / 62)
+    assert out.loc["S1", "time_progress"] == pytest.approx(20 / 30)
+    # M1 (河北: D1, D2): 6 + 3 = 9 of ceil(15 * 20 / 30) = 10; R1 (all three): 11 of 10
+    assert out.loc["M1", "month_attainment"] == pytest.approx(9 / 10)
+    assert out.loc["R1", ["month_target", "month_target_to_date", "mtd"]].tolist() == [15, 10, 11]
     # S2 (D3): target 0 -> attainment blank, never inf
     assert out.loc["S2", "mtd"] == 2 and np.isnan(out.loc["S2", "month_attainment"])
     assert np.isnan(out.loc["S2", "ytd_attainment"])
 
 
+@pytest.mark.parametrize(
+    ("as_of", "to_date", "mtd", "progress"),
+    [("2026-06-29", 10, 106, 29 / 30),  # ceil(10 * 29 / 30) = ceil(9.67) = 10, the month still runs
+     ("2026-06-30", 10, 106, 1.0),  # the last day: closed
+     ("2026-07-20", 10, 106, 1.0),  # a later date: June counts in full, July's sales do not
+     ("2026-06-02", 1, 0, 2 / 30)],  # ceil(10 * 2 / 30) = ceil(0.67) = 1
+)  # fmt: skip
+def test_a_closed_month_counts_in_full(as_of: str, to_date: int, mtd: int, progress: float) -> None:
+    t = fixture()
+    sales = pd.concat([t.sales, t.sales.iloc[[1]].assign(order_id="o6", date=pd.Timestamp("2026-07-02"))],
+                      ignore_index=True)
+    t = Tables.from_frames(org=t.org, staff=t.staff, products=t.products, sales=sales, annual_targets=t.annual_targets)
+    month_targets = pd.DataFrame({"dealer_id": ["D1"], "target": [10]})
+    prior = pd.DataFrame({"dealer_id": ["D1"], "target": [40]})
+    out = attainment_table(t.staff, staff_scope(t), sales_facts(t), "2026-06", pd.Timestamp(as_of),
+                           month_targets, prior).set_index("staff_id")  # fmt: skip
+    s1 = out.loc["S1"]
+    assert s1[["month_target_to_date", "mtd", "ytd_target"]].tolist() == [to_date, mtd, 40 + to_date]
+    assert s1["time_progress"] == pytest.approx(progress)
+    assert s1["ytd"] == 4 + mtd
+
+
 def test_per_capita_table_per_region() -> None:
     t = fixture()
-    table = per_capita_table(t.annual_targets, t.org, t.staff, 2026, 5).set_index("region")
-    # team 120 + 13 + 24 + 0 = 157 over 4 people -> 39 a year, 39 // 5 = 7 a month
-    assert table.loc["华北大区"].tolist() == [157, 4, 39, 7]
+    table = per_capita_table(t.annual_targets, t.org, t.staff, 2026, "2026-06").set_index("region")
+    assert tuple(table.reset_index().columns) == PER_CAPITA_COLUMNS
+    # team 120 + 13 + 24 + 0 = 157 over 4 people -> 39 a year; the plan year: 12 months, 39 // 12 = 3
+    assert table.loc["华北大区"].tolist() == [157, 4, 39, 12, 3, 3]
+    seed_like = per_capita_table(t.annual_targets, t.org, t.staff, 2026, "2026-07", date(2026, 7, 25),
+                                 date(2026, 12, 31)).set_index("region")  # fmt: skip
+    # 25 July - 31 December: 5 whole months, 39 // 5 = 7 a month; July pro rata 7 * 7 // 31 = 1
+    assert seed_like.loc["华北大区"].tolist() == [157, 4, 39, 5, 7, 1]
+    before = per_capita_table(t.annual_targets, t.org, t.staff, 2026, "2026-06", date(2026, 7, 25), None)
+    assert before["per_person_in_month"].tolist() == [0]  # June is outside the window
+
+
+def test_seed_window_gives_thirteen_a_month() -> None:
+    # the seed: 2023 units, 31 people, 2023-07-25..2023-12-31 -> 65 a year, 5 whole months, 13 a month
+    start, end = window_of(2023, date(2023, 7, 25), date(2023, 12, 31))
+    assert window_months(start, end) == 5
+    assert per_capita_targets(2023, 31, window_months(start, end)) == (65, 13)
+    # July: 7 of 31 days in the window -> floor(13 * 7 / 31) = 2
+    assert covered_days("2023-07", start, end) == 7 and 13 * covered_days("2023-07", start, end) // 31 == 2
+
+
+def test_full_year_divides_by_twelve() -> None:
+    # a region's 5,776 units over 5 people: 1,155 a year, 1,155 // 12 = 96 a month (never // 5 = 231)
+    start, end = window_of(2026, None, None)
+    assert (start, end) == (pd.Timestamp("2026-01-01"), pd.Timestamp("2026-12-31"))
+    assert window_months(start, end) == 12
+    assert per_capita_targets(5776, 5, window_months(start, end)) == (1155, 96)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [("2023-07-01", "2023-12-31", 6),  # July from its 1st: whole
+     ("2023-07-02", "2023-12-31", 5),  # one day later: July is partial
+     ("2023-08-01", "2023-12-30", 4),  # December one day short: partial
+     ("2023-08-01", "2023-08-31", 1),
+     ("2024-02-01", "2024-02-29", 1)],  # a leap February
+)  # fmt: skip
+def test_window_month_boundaries(start: str, end: str, months: int) -> None:
+    assert window_months(pd.Timestamp(start), pd.Timestamp(end)) == months
+
+
+def test_a_window_without_a_whole_month_is_refused() -> None:
+    with pytest.raises(KaplanError, match="holds no whole calendar month"):
+        window_months(pd.Timestamp("2023-07-02"), pd.Timestamp("2023-08-30"))
+    with pytest.raises(KaplanError, match="ends before it starts"):
+        window_of(2023, date(2023, 7, 2), date(2023, 7, 1))
+
+
+def test_window_params_are_validated() -> None:
+    with pytest.raises(ParamsError, match="window_end 2023-07-01 is before window_start 2023-07-02"):
+        params_from_mapping({"per_capita": {"window_start": "2023-07-02", "window_end": "2023-07-01"}})
+    window = params_from_mapping({"per_capita": {"window_start": "2023-07-25", "window_end": "2023-12-31"}}).per_capita
+    assert (window.window_start, window.window_end) == (date(2023, 7, 25), date(2023, 12, 31))
 
 
 @given(st.lists(st.integers(0, 10_000), min_size=1, max_size=5), st.integers(1, 12))

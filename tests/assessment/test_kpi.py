@@ -12,6 +12,8 @@ from kaplan.assessment.figures import kpi_figure
 from kaplan.core.params import Kpi
 from kaplan.core.schema import KPI_CRITERIA, KPI_ITEMS
 from kaplan.core.tables import Tables
+from kaplan.inputs.loader import load_tables
+from kaplan.sample.write import data_folder
 
 MONTH = "2026-06"  # Saturdays: 6, 13, 20, 27 June 2026
 DEFAULT = Kpi()
@@ -216,3 +218,64 @@ def test_late_or_missing_lists_rows_beyond_the_grace() -> None:
     out = kpi.late_or_missing(t.kpi_submissions, MONTH, Kpi(grace_days=1))
     assert out["item"].tolist() == ["deal_stats", "monthly_summary"]
     assert out["late_days"].iloc[0] == 1.0 and pd.isna(out["late_days"].iloc[1])
+
+
+# --- a month not over yet: items not due are blank, never 0 (docs/method.md §2.5)
+
+
+def test_running_month_leaves_items_not_due_blank() -> None:
+    t = tables(full_marks("S1", lead_reports=0.0))
+    out = kpi.kpi_table(t.staff, t.kpi_submissions, MONTH, DEFAULT, pd.Timestamp("2026-06-13")).set_index("staff_id")
+    # due by 13 June: target_split (06-05) 100, lead_reports (06-10) 0, tracking on 06-06 and 06-13: 200 / 2 = 100;
+    # deal_stats and monthly_summary are due 06-30: not due, blank
+    assert out.loc["S1", ["target_split", "lead_reports", "relationship_tracking"]].tolist() == [100.0, 0.0, 100.0]
+    assert out.loc["S1", ["deal_stats", "monthly_summary"]].isna().all()
+    # weighted mean of the items due: (0.05 * 100 + 0.30 * 0 + 0.30 * 100) / 0.65 = 35 / 0.65
+    assert out.loc["S1", "kpi_score"] == pytest.approx(35 / 0.65)
+    assert kpi.items_due(t.kpi_submissions, MONTH, pd.Timestamp("2026-06-13")) == [
+        "target_split", "lead_reports", "relationship_tracking"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("as_of", "due"),
+    [("2026-06-29", ["target_split", "lead_reports", "relationship_tracking"]),  # the day before month end
+     ("2026-06-30", list(KPI_ITEMS)),  # the last day: closed, every item counts
+     ("2026-07-20", list(KPI_ITEMS))],
+)  # fmt: skip
+def test_the_month_closes_on_its_last_day(as_of: str, due: list[str]) -> None:
+    t = tables(full_marks("S1"))
+    assert kpi.items_due(t.kpi_submissions, MONTH, pd.Timestamp(as_of)) == due
+
+
+def test_running_month_counts_the_saturdays_so_far() -> None:
+    # as of 20 June three Saturdays have passed (6, 13, 20); a person with rows for two scores 200 / 3
+    rows = [submission("S1", "relationship_tracking", d, d) for d in ("2026-06-06", "2026-06-13")]
+    rows.append(submission("S2", "relationship_tracking", "2026-06-20", "2026-06-20"))
+    t = tables(rows, ("S1", "S2"))
+    out = kpi.kpi_table(t.staff, t.kpi_submissions, MONTH, DEFAULT, pd.Timestamp("2026-06-20")).set_index("staff_id")
+    assert out.loc["S1", "relationship_tracking"] == pytest.approx(200 / 3)
+    assert kpi.saturdays(MONTH, pd.Timestamp("2026-06-19")) == 2 and kpi.saturdays(MONTH) == 4
+
+
+def test_demo_may_scores_match_a_hand_computation() -> None:
+    """Three named staff of the demo data set, May 2026 (5 Saturdays: 2, 9, 16, 23, 30), grace 0."""
+    t = load_tables(data_folder(None))
+    table = kpi.kpi_table(t.staff, t.kpi_submissions, "2026-05", DEFAULT, pd.Timestamp("2026-06-20"))
+    table = table.set_index("name")
+    # 肖志 (regional director), everything on time:
+    #   target_split (100 + 68) / 2 = 84; deal_stats (100 + 70) / 2 = 85; lead_reports (75 + 66) / 2 = 70.5
+    #   tracking rows (75+69+79+65)/4 = 72, 73, 77.5, 75.25, 66.75: 364.5 / 5 = 72.9
+    #   monthly_summary (74 + 79 + 100) / 3 = 84.333; kpi 4.2 + 4.25 + 21.15 + 21.87 + 25.3 = 76.77
+    # 张强 (regional director), two Saturdays missing (0 each):
+    #   85.5, 91, (81 + 93) / 2 = 87, (74.75 + 81 + 79.75) / 5 = 47.1, (80 + 81 + 100) / 3 = 87: kpi 75.155
+    # 杨刚斌 (regional manager), deal_stats one day late (timeliness 90):
+    #   85, (90 + 82) / 2 = 86, (81 + 57) / 2 = 69, (76.75 + 66.25 + 63.25 + 71.5 + 72) / 5 = 69.95, 83: kpi 75.135
+    expected = {
+        "肖志": [84.0, 85.0, 70.5, 72.9, 253 / 3, 76.77],
+        "张强": [85.5, 91.0, 87.0, 47.1, 87.0, 75.155],
+        "杨刚斌": [85.0, 86.0, 69.0, 69.95, 83.0, 75.135],
+    }
+    for name, values in expected.items():
+        assert table.loc[name, [*KPI_ITEMS, "kpi_score"]].tolist() == pytest.approx(values), name
+    # a closed month: every item has a spread of scores over the 150 staff
+    assert (table[list(KPI_ITEMS)].std() > 10).all() and table["kpi_score"].between(0, 100).all()

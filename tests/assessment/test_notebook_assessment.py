@@ -40,7 +40,7 @@ def executed(small_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     params_file = work / "params" / "default.yaml"
     params_file.parent.mkdir()
     shutil.copy(DEFAULT_FILE, params_file)
-    workflow.record("2026-06", "compiled", "王汇总", workflow.approvals_dir(params_file))
+    workflow.record("2026-05", "compiled", "王汇总", workflow.approvals_dir(params_file))
     out = work / "out"
     parameters = {"month": "2026-06", "as_of": "2026-06-20", "data_dir": str(small_dir),
                   "params_file": str(params_file), "language": "zh", "output_dir": str(out)}  # fmt: skip
@@ -52,13 +52,14 @@ def executed(small_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
         cwd=str(NOTEBOOKS),
         progress_bar=False,
     )
-    return work / "04_assessment.ipynb", out / "assessment_2026-06.xlsx"
+    # the run of June assesses May, the last closed month: the workbook is named for May
+    return work / "04_assessment.ipynb", out / "assessment_2026-05.xlsx"
 
 
 def test_workbook_has_the_three_sheets(executed: tuple[Path, Path]) -> None:
     _, book = executed
     sheets = pd.read_excel(book, sheet_name=None)
-    assert list(sheets) == ["kpi", "incentive", "rectification"]
+    assert list(sheets) == ["kpi", "incentive", "incentive_by_role", "rectification"]
     kpi = sheets["kpi"]
     expected = ["staff_id", "name", "role", *KPI_ITEMS, "kpi_score"]
     assert list(kpi.columns)[: len(expected)] == [label(c, "zh") for c in expected]
@@ -67,7 +68,7 @@ def test_workbook_has_the_three_sheets(executed: tuple[Path, Path]) -> None:
 def test_kpi_numbers_match_the_library(executed: tuple[Path, Path], small_tables: Tables) -> None:
     _, book = executed
     sheet = pd.read_excel(book, sheet_name="kpi", dtype={label("staff_id", "zh"): str})
-    direct = kpi_table(small_tables.staff, small_tables.kpi_submissions, "2026-06", load_params().kpi)
+    direct = kpi_table(small_tables.staff, small_tables.kpi_submissions, "2026-05", load_params().kpi)
     assert len(sheet) == len(small_tables.staff)
     got = sheet.set_index(label("staff_id", "zh"))[label("kpi_score", "zh")]
     want = direct.set_index("staff_id")["kpi_score"]
@@ -75,17 +76,27 @@ def test_kpi_numbers_match_the_library(executed: tuple[Path, Path], small_tables
     assert (got >= 0).all() and (got <= 100).all()
 
 
-def test_incentive_payout_is_units_times_rate(executed: tuple[Path, Path], small_tables: Tables) -> None:
+def test_incentive_is_paid_on_the_closed_month(executed: tuple[Path, Path], small_tables: Tables) -> None:
     _, book = executed
     sheet = pd.read_excel(book, sheet_name="incentive")
-    units, rate, payout = (sheet[label(c, "zh")] for c in ("mtd", "rate", "payout"))
-    assert (payout == units * rate).all()
-    mtd_total = sales_facts(small_tables).query("'2026-06-01' <= date <= '2026-06-20'")["units"].sum()
-    specialists = sheet[sheet[label("role", "zh")] == label("dealer_specialist", "zh")]
-    assert specialists[label("mtd", "zh")].sum() <= mtd_total
+    incentive = load_params().incentive
+    role, units, payout = (sheet[label(c, "zh")] for c in ("role", "units_paid", "payout"))
+    for code in ("dealer_specialist", "regional_manager", "regional_director"):
+        mine = role == label(code, "zh")
+        own = incentive.of(code)
+        top = max(b.rate for b in own.bands)
+        assert (payout[mine] <= units[mine] * top).all() and (payout[mine] <= own.cap).all()
+    may_total = sales_facts(small_tables).query("'2026-05-01' <= date <= '2026-05-31'")["units"].sum()
+    specialists = sheet[role == label("dealer_specialist", "zh")]
+    assert specialists[label("units_paid", "zh")].sum() <= may_total
+    by_role = pd.read_excel(book, sheet_name="incentive_by_role")
+    total = by_role[by_role[label("role", "zh")] == label("total", "zh")].iloc[0]
+    assert total[label("units_paid", "zh")] == may_total
+    assert total[label("payout", "zh")] == pytest.approx(payout.sum())
 
 
 def test_report_shows_the_workflow_state(executed: tuple[Path, Path]) -> None:
     notebook, _ = executed
     text = notebook.read_text(encoding="utf-8")
     assert "王汇总" in text and label("compiled", "zh") in text and label("pending", "zh") in text
+    assert "考核月份：2026-05（已结束）" in text

@@ -162,3 +162,21 @@ def test_check_month_reads_a_month_and_refuses_anything_else(bad: str) -> None:
     assert compile_deadline(Month(2026, 12), 2) == date(2027, 1, 2)
     with pytest.raises(KaplanError, match="YYYY-MM"):
         check_month(bad)
+
+
+def test_cli_approve_keeps_approvals_beside_the_params_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    params = tmp_path / "elsewhere" / "mine.yaml"
+    params.parent.mkdir()
+    params.write_text("kpi:\n  compile_deadline_day: 3\n", encoding="utf-8")
+    args = ["approve", "--month", "2026-05", "--by", "王汇总", "--params", str(params), "--stage", "compiled"]
+    assert cli.main(args) == 0
+    assert load_approvals("2026-05", tmp_path / "elsewhere" / "approvals").state == "compiled"
+    assert not (tmp_path / "params").exists()
+
+
+def test_cli_approve_reports_a_bad_params_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = str(tmp_path / "none.yaml")
+    args = ["approve", "--month", "2026-05", "--by", "x", "--params", missing, "--stage", "compiled"]
+    assert cli.main(args) == 2
+    assert "none.yaml" in capsys.readouterr().err
+    assert not (tmp_path / "approvals").exists()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kaplan.core.params import params_from_mapping
 from kaplan.core.tables import Tables
-from kaplan.plan.evaluation import locked_quarter_targets, quarterly_attainment
+from kaplan.plan.evaluation import locked_month_targets, locked_quarter_targets, quarter_periods, quarterly_attainment
 
 ORG = pd.DataFrame({"dealer_id": ["D1", "D2", "D3"], "dealer_name": ["甲", "乙", "丙"],
                     "province": ["P1", "P1", "P2"], "region": ["R1", "R1", "R2"]})  # fmt: skip
@@ -60,8 +60,8 @@ def test_locked_quarter_targets_worked_example(data: Tables) -> None:
 
 def test_dealer_attainment(data: Tables) -> None:
     out = quarterly_attainment(data, 2026, level="dealer", params=PARAMS)
-    assert list(out.columns) == ["year", "quarter", "region", "province", "dealer_id", "dealer_name", "target",
-                                 "actual", "attainment"]  # fmt: skip
+    assert list(out.columns) == ["year", "quarter", "period", "region", "province", "dealer_id", "dealer_name",
+                                 "target", "target_to_date", "actual", "attainment"]  # fmt: skip
     assert len(out) == 12  # every dealer x quarter
     q1 = _row(out, dealer_id="D1", quarter=1)
     assert (q1["target"], q1["actual"], q1["attainment"]) == (4, 5, 1.25)
@@ -73,13 +73,14 @@ def test_dealer_attainment(data: Tables) -> None:
 
 def test_region_province_and_staff(data: Tables) -> None:
     region = quarterly_attainment(data, 2026, level="region", params=PARAMS)
-    assert list(region.columns) == ["year", "quarter", "region", "target", "actual", "attainment"]
+    assert list(region.columns) == ["year", "quarter", "period", "region", "target", "target_to_date", "actual",
+                                      "attainment"]
     assert tuple(_row(region, region="R1", quarter=2)[["target", "actual"]]) == (4, 5)
     province = quarterly_attainment(data, 2026, level="province", params=PARAMS)
     assert tuple(_row(province, province="P2", quarter=4)[["target", "actual"]]) == (1, 0)
     staff = quarterly_attainment(data, 2026, level="staff", params=PARAMS)
-    assert list(staff.columns) == ["year", "quarter", "staff_id", "name", "role", "region", "target", "actual",
-                                   "attainment"]  # fmt: skip
+    assert list(staff.columns) == ["year", "quarter", "period", "staff_id", "name", "role", "region", "target",
+                                   "target_to_date", "actual", "attainment"]  # fmt: skip
     assert tuple(_row(staff, staff_id="S1", quarter=1)[["target", "actual"]]) == (4, 5)  # all of R1
     assert tuple(_row(staff, staff_id="S2", quarter=1)[["target", "actual"]]) == (2, 1)  # P2
     assert tuple(_row(staff, staff_id="S3", quarter=2)[["target", "actual"]]) == (4, 0)  # D1
@@ -125,3 +126,58 @@ def test_quarters_sum_to_the_annual_target(units: list[int], adj: dict[int, floa
     data = Tables.from_frames(org=ORG, products=PRODUCTS, sales=SALES.iloc[:4], annual_targets=targets)
     out = locked_quarter_targets(data, 2026, params_from_mapping({"quarter_adjustments": adj}))
     assert out.groupby("dealer_id")["target"].sum().reindex(["D1", "D2", "D3"]).tolist() == units
+
+
+def test_locked_months_split_each_quarter_exactly(data: Tables) -> None:
+    months = locked_month_targets(data, 2026, PARAMS)
+    # equal month shares without history: D1 command Q2 3 -> 1, 1, 1; D1 work Q2 1 -> 1, 0, 0 (earlier month
+    # first); D3 work Q2 2 -> 1, 1, 0
+    got = months[months["quarter"] == 2].groupby(["dealer_id", "line"])["target"].apply(list).to_dict()
+    assert got == {("D1", "command"): [1, 1, 1], ("D1", "work"): [1, 0, 0], ("D3", "work"): [1, 1, 0]}
+    quarters = months.groupby(["dealer_id", "line", "quarter"])["target"].sum().reset_index()
+    pd.testing.assert_frame_equal(quarters, locked_quarter_targets(data, 2026, PARAMS).sort_values(
+        ["dealer_id", "line", "quarter"]).reset_index(drop=True))  # fmt: skip
+
+
+def test_running_quarter_counts_to_date_and_later_quarters_are_blank(data: Tables) -> None:
+    out = quarterly_attainment(data, 2026, level="region", params=PARAMS, as_of=pd.Timestamp("2026-05-20"))
+    # R1 Q2: April 1 + 1 = 2 closed, May 1 + 0 = 1 running: 2 + ceil(1 * 20 / 31) = 3; sold to 05-20: D2 5
+    q2 = _row(out, region="R1", quarter=2)
+    assert (q2["period"], q2["target"], q2["target_to_date"], q2["actual"]) == ("running", 4, 3, 5)
+    assert q2["attainment"] == pytest.approx(5 / 3)
+    # R2 Q2: April 1, May 1: 1 + ceil(20 / 31) = 2; nothing sold
+    assert tuple(_row(out, region="R2", quarter=2)[["target_to_date", "actual"]]) == (2, 0)
+    q1 = _row(out, region="R1", quarter=1)
+    assert (q1["period"], q1["target_to_date"], q1["actual"]) == ("closed", 4, 5)
+    for q in (3, 4):
+        later = _row(out, region="R1", quarter=q)
+        assert later["period"] == "not_started" and later["target"] == 3  # D1 command 2 + work 1
+        assert pd.isna(later["target_to_date"]) and pd.isna(later["actual"]) and math.isnan(later["attainment"])
+
+
+def test_sales_after_as_of_do_not_count(data: Tables) -> None:
+    out = quarterly_attainment(data, 2026, level="dealer", params=PARAMS, as_of=pd.Timestamp("2026-05-04"))
+    assert _row(out, dealer_id="D2", quarter=2)["actual"] == 0  # the sale of 05-05 is after d
+    out = quarterly_attainment(data, 2026, level="dealer", params=PARAMS, as_of=pd.Timestamp("2026-05-05"))
+    assert _row(out, dealer_id="D2", quarter=2)["actual"] == 5
+
+
+@pytest.mark.parametrize(
+    ("as_of", "periods"),
+    [("2026-03-31", ["closed", "not_started", "not_started", "not_started"]),
+     ("2026-04-01", ["closed", "running", "not_started", "not_started"]),
+     ("2026-06-29", ["closed", "running", "not_started", "not_started"]),
+     ("2026-06-30", ["closed", "closed", "not_started", "not_started"]),
+     ("2026-12-31", ["closed", "closed", "closed", "closed"])],
+)  # fmt: skip
+def test_quarter_period_boundaries(as_of: str, periods: list[str]) -> None:
+    assert quarter_periods(2026, pd.Timestamp(as_of)).tolist() == periods
+
+
+def test_closed_quarter_to_date_is_the_whole_target(data: Tables) -> None:
+    # as of 30 June Q2 is closed: its target to date is its target (4), ceil never adds a unit
+    out = quarterly_attainment(data, 2026, level="region", params=PARAMS, as_of=pd.Timestamp("2026-06-30"))
+    assert tuple(_row(out, region="R1", quarter=2)[["period", "target_to_date"]]) == ("closed", 4)
+    # one day earlier June runs: April 2 + May 1 closed, June 1 * 29 / 30 -> ceil 1
+    out = quarterly_attainment(data, 2026, level="region", params=PARAMS, as_of=pd.Timestamp("2026-06-29"))
+    assert tuple(_row(out, region="R1", quarter=2)[["period", "target_to_date"]]) == ("running", 4)

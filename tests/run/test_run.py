@@ -26,6 +26,8 @@ def test_a_published_version_has_every_part(published: Path) -> None:
         assert f"{report.notebook}.html" in names
         assert f"notebooks/{report.notebook}.ipynb" in names
     assert {"index.html", "manifest.json", "targets_2026-06.xlsx", "progress_2026-06.xlsx"} <= names
+    # the run of June assesses May, the last closed month, and names the workbook for it
+    assert "assessment_2026-05.xlsx" in names and "assessment_2026-06.xlsx" not in names
     assert any(n.startswith("issue/") and n.endswith(".xlsx") for n in names)
     verify_version(published)
 
@@ -33,6 +35,7 @@ def test_a_published_version_has_every_part(published: Path) -> None:
 def test_manifest_records_month_params_inputs_and_outputs(published: Path) -> None:
     manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["month"] == "2026-06" and manifest["as_of"] == "2026-06-20"
+    assert manifest["assessed_month"] == "2026-05"
     assert manifest["version"] == "v1"
     assert manifest["params"]["split_weights"] == {"trailing3": 0.4, "last_month": 0.3, "annual": 0.3}
     assert set(manifest["inputs"]) >= {"org", "sales", "annual_targets"}
@@ -60,6 +63,20 @@ def test_executed_notebooks_hold_the_injected_parameters(published: Path) -> Non
     nb = nbformat.read(str(published / "notebooks" / "01_targets.ipynb"), as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'month = "2026-06"' in injected[0].source
+    assert "assess_month" not in injected[0].source  # only the parameters a notebook declares
+    nb = nbformat.read(str(published / "notebooks" / "04_assessment.ipynb"), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'assess_month = "2026-05"' in injected[0].source
+
+
+def test_assess_a_month_after_the_run_is_refused_before_anything_is_written(
+    hostile_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = main(["run", "--month", "2026-06", "--assess", "2026-07", "--data", str(hostile_dir), "--out", str(out)])
+    assert code == 2
+    assert "cannot assess 2026-07 in the run of 2026-06" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, published: Path) -> None:

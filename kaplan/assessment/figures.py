@@ -21,15 +21,24 @@ from kaplan.core.style import PALETTE
 
 
 def kpi_figure(table: pd.DataFrame, weights: dict[str, float], lang: Lang = "zh") -> go.Figure:
-    """Each person's KPI score stacked by item (weight x item score), one bar per person, by role."""
+    """Each person's KPI score stacked by item, one bar per person, by role.
+
+    Each item's part is ``weight x item score / Σ weights of the items due``, so a bar is as tall as the
+    person's KPI score, also in a running month whose items not yet due are blank (no part).
+    """
     ordered = table.sort_values(["role", "kpi_score"], ascending=[True, False], kind="stable")
     people = [html.escape(f"{name} ({code_label('role', role, lang)})")
               for name, role in zip(ordered["name"], ordered["role"], strict=True)]  # fmt: skip
+    w = pd.Series(weights, dtype="float64").reindex(list(KPI_ITEMS)).fillna(0.0)
+    due_weight = ordered[list(KPI_ITEMS)].notna().mul(w).sum(axis=1)
+    due_weight = due_weight.where(due_weight > 0)
     fig = go.Figure()
     for item in KPI_ITEMS:
+        if ordered[item].isna().all():
+            continue  # not due for anybody yet
         fig.add_trace(
             go.Bar(
-                x=people, y=ordered[item] * weights.get(item, 0.0), name=html.escape(label(item, lang)),
+                x=people, y=ordered[item] * w[item] / due_weight, name=html.escape(label(item, lang)),
                 hovertemplate="%{x}: %{y:.1f}<extra></extra>",
             )
         )  # fmt: skip

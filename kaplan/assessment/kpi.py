@@ -50,6 +50,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from kaplan.core.glossary import Lang, label
 from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Kpi
 from kaplan.core.schema import KPI_CRITERIA, KPI_ITEMS
@@ -173,6 +174,14 @@ def kpi_table(staff: pd.DataFrame, submissions: pd.DataFrame, month: MonthLike, 
     score = kpi_score(items, kpi.weights)
     out = pd.concat([people, items, score, kpi_pay_share(score, kpi)], axis=1)
     log.info("kpi %s: %d staff scored, mean %.1f", month, len(out), score.mean() if len(out) else float("nan"))
+    return out
+
+
+def with_not_due(table: pd.DataFrame, not_due: tuple[str, ...] | list[str], lang: Lang = "zh") -> pd.DataFrame:
+    """A copy of the ``kpi`` table for people to read: the columns of items not due say so (未到期 / not due)."""
+    out = table.copy()
+    for item in not_due:
+        out[item] = label("not_due", lang)
     return out
 
 

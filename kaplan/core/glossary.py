@@ -366,6 +366,7 @@ TERMS: dict[str, tuple[str, str]] = {
     # --- incentive per role, modes, money in 元 (§2.5)
     "assessed_month": ("考核月份", "Assessed month"),
     "in_progress": ("进行中", "In progress"),
+    "not_due": ("未到期", "not due"),
     "payout_uncapped": ("封顶前奖励（元）", "Payout before cap (元)"),
     "cap": ("封顶（元/人/月）", "Cap (元 per person per month)"),
     "units_paid": ("计奖台数", "Units paid"),

@@ -279,3 +279,21 @@ def test_demo_may_scores_match_a_hand_computation() -> None:
         assert table.loc[name, [*KPI_ITEMS, "kpi_score"]].tolist() == pytest.approx(values), name
     # a closed month: every item has a spread of scores over the 150 staff
     assert (table[list(KPI_ITEMS)].std() > 10).all() and table["kpi_score"].between(0, 100).all()
+
+
+def test_items_not_due_read_not_due_for_people() -> None:
+    t = tables(full_marks("S1"))
+    table = kpi.kpi_table(t.staff, t.kpi_submissions, MONTH, DEFAULT, pd.Timestamp("2026-06-13"))
+    shown = kpi.with_not_due(table, ("deal_stats", "monthly_summary"), "zh")
+    assert shown["deal_stats"].tolist() == ["未到期"] and shown["monthly_summary"].tolist() == ["未到期"]
+    assert shown["target_split"].tolist() == [100.0] and table["deal_stats"].isna().all()
+    assert kpi.with_not_due(table, (), "en").equals(table)
+
+
+def test_kpi_figure_bars_reach_the_score_in_a_running_month() -> None:
+    t = tables(full_marks("S1", lead_reports=0.0))
+    table = kpi.kpi_table(t.staff, t.kpi_submissions, MONTH, DEFAULT, pd.Timestamp("2026-06-13"))
+    fig = kpi_figure(table, DEFAULT.weights, "en")
+    # deal_stats and monthly_summary are not due: no trace; the rest stack to 35 / 0.65 = 53.8
+    assert [trace.name for trace in fig.data] == ["Target split", "Lead reports", "Key-account tracking"]
+    assert sum(trace.y[0] for trace in fig.data) == pytest.approx(35 / 0.65)

@@ -21,7 +21,8 @@ class Problem:
     """One problem in one cell of an input table.
 
     ``row`` is the row a spreadsheet shows (the header is row 1); ``None`` when the problem is
-    about the whole table or a whole column.
+    about the whole table or a whole column. A table read from a database names the row by its key
+    (``key order_id 'O1'``), shown instead of the row number (which then only orders the problems).
     """
 
     table: str
@@ -29,12 +30,15 @@ class Problem:
     column: str | None
     message: str
     sheet: str | None = None
+    key: str | None = None
 
     def __str__(self) -> str:
         parts = [self.table]
         if self.sheet:
             parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
+        if self.key is not None:
+            parts.append(self.key)
+        elif self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(self.column)

@@ -423,6 +423,16 @@ TERMS: dict[str, tuple[str, str]] = {
         "月度进度落后时间进度超过 {gap} 的经销商：{n} 家",
         "dealers whose month progress trails time progress by more than {gap}: {n}",
     ),
+    # --- input headers without a report label (read as headers of the input tables)
+    "order_id": ("订单编号", "Order ID"),
+    "date": ("日期", "Date"),
+    "factor": ("客户分析因素", "Factor"),
+    "score": ("评分", "Score"),
+    # --- stale data and scheduled runs
+    "note_stale_data": (
+        "数据已过期：最新一笔销售是 {last}，比 {month} 月初早 {days} 天（参数 stale_data_days = {limit}）",
+        "stale data: the newest sale is of {last}, {days} days before {month} began (stale_data_days = {limit})",
+    ),
 }
 
 # codes that share a spelling with another term but read differently in their own column

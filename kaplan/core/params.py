@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kaplan.core.errors import ParamsError
 from kaplan.core.months import Month
-from kaplan.core.schema import KPI_ITEMS
+from kaplan.core.schema import KPI_ITEMS, TABLES
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +254,38 @@ class PerCapita(Strict):
         return self
 
 
+class Database(Strict):
+    """Where the tables are in a database given to ``--data`` as a URL (docs/data.md "Databases").
+
+    Blank or absent entries keep the contract's names: table ``sales``, column ``units``.
+    """
+
+    schema_name: str = ""  # the database schema holding the tables; blank: the connection's default
+    tables: dict[str, str] = Field(default_factory=dict)  # kaplan table -> table in the database
+    columns: dict[str, dict[str, str]] = Field(default_factory=dict)  # kaplan table -> {column -> database column}
+
+    @model_validator(mode="after")
+    def _known_names(self) -> Database:
+        problems = [f"tables.{t}: no such kaplan table" for t in self.tables if t not in TABLES]
+        problems += [f"columns.{t}: no such kaplan table" for t in self.columns if t not in TABLES]
+        problems += [
+            f"columns.{t}.{c}: no such column of {t} (its columns: {', '.join(TABLES[t].column_names)})"
+            for t, mapping in self.columns.items()
+            if t in TABLES
+            for c in mapping
+            if c not in TABLES[t].column_names
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def table(self, name: str) -> str:
+        return self.tables.get(name) or name
+
+    def column(self, table: str, name: str) -> str:
+        return self.columns.get(table, {}).get(name) or name
+
+
 class Params(Strict):
     split_weights: SplitWeights = SplitWeights()
     history_years: Annotated[int, Field(ge=1, le=10)] = 3
@@ -273,6 +305,10 @@ class Params(Strict):
     rectification: Rectification = Rectification()
     per_capita: PerCapita = PerCapita()
     scenarios: tuple[Scenario, ...] = ()
+    database: Database = Database()
+    # the newest sale more than this many days before the month's first day: stale data (warned or refused)
+    stale_data_days: Annotated[int, Field(ge=0)] = 31
+    stale_data_refuse: bool = False
 
     def quarter_adjustment(self, quarter: int) -> float:
         return self.quarter_adjustments.get(quarter, 0.0)  # type: ignore[call-overload]

@@ -14,8 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaplan.core.errors import InputError, KaplanError, ParamsError
-from kaplan.core.params import load_params, locks_dir, params_file_in_use
+from kaplan.core.params import Database, load_params, locks_dir, params_file_in_use
 from kaplan.core.tables import Tables
+from kaplan.inputs.database import is_database_url, redacted
 from kaplan.inputs.loader import load_tables
 from kaplan.inputs.lock import lock_targets
 
@@ -29,21 +30,24 @@ class CheckError(KaplanError):
         super().__init__(f"{data}\n\n{params}")
 
 
-def check_folder(data_dir: Path, params_file: str | None) -> str:
-    """The summary of a clean folder and params; raises with every problem otherwise.
+def check_folder(data_dir: Path | str, params_file: str | None) -> str:
+    """The summary of a clean folder (or database URL) and params; raises with every problem otherwise.
 
     Annual targets of a locked year are checked against the lock beside the params file
-    (``<params folder>/locks``), as ``kaplan run`` does.
+    (``<params folder>/locks``), as ``kaplan run`` does. A database is read with the parameters'
+    ``database`` section (the defaults when the parameters themselves have problems).
     """
     data_error: InputError | None = None
     params_error: ParamsError | None = None
+    database = Database()
     try:
-        load_params(params_file)
+        database = load_params(params_file).database
     except ParamsError as exc:
         params_error = exc
+    source = str(data_dir) if is_database_url(str(data_dir)) else Path(data_dir)
     try:
         locks = locks_dir(params_file)
-        tables = load_tables(Path(data_dir), locks=locks if locks.exists() else None)
+        tables = load_tables(source, locks=locks if locks.exists() else None, database=database)
     except InputError as exc:
         data_error = exc
     if data_error and params_error:
@@ -52,13 +56,15 @@ def check_folder(data_dir: Path, params_file: str | None) -> str:
         raise data_error
     if params_error:
         raise params_error
-    return summary(Path(data_dir), tables, str(params_file_in_use(params_file)))
+    return summary(source, tables, str(params_file_in_use(params_file)))
 
 
-def summary(data_dir: Path, tables: Tables, params_file: str) -> str:
+def summary(data_dir: Path | str, tables: Tables, params_file: str) -> str:
     """What was checked: every table with its row count, the warnings, the params file."""
     width = max(len(name) for name, _ in tables)
-    lines = [f"{data_dir}: {len(tables.hashes)} table files, no problems"]
+    what = f"{redacted(data_dir)}: {len(tables.hashes)} tables" if isinstance(data_dir, str) else (
+        f"{data_dir}: {len(tables.hashes)} table files")  # fmt: skip
+    lines = [f"{what}, no problems"]
     lines += [f"  {name:<{width}}  {len(frame):>10,} rows" for name, frame in tables]
     if tables.warnings:
         lines.append(f"{len(tables.warnings)} warning(s) (clean-ups applied, nothing to fix):")
@@ -67,8 +73,13 @@ def summary(data_dir: Path, tables: Tables, params_file: str) -> str:
     return "\n".join(lines)
 
 
-def lock_year(year: int, data_dir: Path, locks: Path | None = None) -> Path:
-    """``kaplan lock``: load and validate ``data_dir``, then lock its annual targets of ``year`` into
-    ``locks`` (default: ``locks/`` of the deployment's params folder)."""
-    tables = load_tables(Path(data_dir))
-    return lock_targets(tables.annual_targets, year, Path(locks) if locks else locks_dir(), source=str(data_dir))
+def lock_year(year: int, data_dir: Path | str, locks: Path | None = None) -> Path:
+    """``kaplan lock``: load and validate ``data_dir`` (a folder or a database URL), then lock its annual
+    targets of ``year`` into ``locks`` (default: ``locks/`` of the deployment's params folder)."""
+    if is_database_url(str(data_dir)):
+        tables = load_tables(str(data_dir), database=load_params().database)
+        source = redacted(str(data_dir))
+    else:
+        tables = load_tables(Path(data_dir))
+        source = str(data_dir)
+    return lock_targets(tables.annual_targets, year, Path(locks) if locks else locks_dir(), source=source)

@@ -13,6 +13,12 @@
    clean tables are written to the cache atomically (a temporary folder renamed into place);
 5. with ``locks``, :func:`kaplan.inputs.lock.verify_locks` checks the annual targets (hit or miss).
 
+A database URL instead of a folder (``postgresql://…``, ``sqlite:///…``) is read by
+:mod:`kaplan.inputs.database` and validated the same way, every time (reading it is what tells
+whether it changed). :func:`database_snapshot` stores such validated tables as a folder of Parquet
+files with their cache entry, so the notebooks of a run all read the same data even while the
+database changes.
+
 Cache folder: ``$KAPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/kaplan``, else ``~/.cache/kaplan``;
 tables live under ``tables/<key>/``; the ``CACHE_ENTRIES`` most recently used are kept. A cache
 that cannot be read or written is only logged.
@@ -33,8 +39,10 @@ import pandas as pd
 from kaplan import __version__
 from kaplan.core.errors import InputError, Problem
 from kaplan.core.files import cache_root, sha256_file, source_hash
+from kaplan.core.params import Database
 from kaplan.core.schema import TABLE_NAMES, TABLES
 from kaplan.core.tables import Tables, typed
+from kaplan.inputs.database import is_database_url, keyed_problems, read_database
 from kaplan.inputs.lock import verify_locks
 from kaplan.inputs.reading import SUFFIXES, RawTable, read_table, table_files
 from kaplan.inputs.validate import check_tables, final_frame, input_error
@@ -45,8 +53,23 @@ CACHE_FORMAT = "1"
 CACHE_ENTRIES = 8  # validated data sets kept; the least recently used beyond this are removed
 
 
-def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -> Tables:
-    """The validated tables of input folder ``path`` (see the module docstring)."""
+def load_tables(
+    path: Path | str, locks: Path | None = None, use_cache: bool = True, database: Database | None = None
+) -> Tables:
+    """The validated tables of input folder or database URL ``path`` (see the module docstring).
+
+    ``database``: the ``database`` section of the parameters (table and column names), for a URL.
+    """
+    if is_database_url(path):
+        tables = database_tables(str(path), database or Database())
+    else:
+        tables = folder_tables(Path(path), use_cache)
+    if locks is not None:
+        verify_locks(tables.annual_targets, locks)
+    return tables
+
+
+def folder_tables(path: Path, use_cache: bool = True) -> Tables:
     files, problems, warnings = located_files(path)
     hashes = file_hashes(files)
     key = cache_key(files, hashes)
@@ -58,9 +81,39 @@ def load_tables(path: Path, locks: Path | None = None, use_cache: bool = True) -
             store_tables(key, tables)
     else:
         log.info("tables of %s read from the cache (%s)", path, key[:12])
-    if locks is not None:
-        verify_locks(tables.annual_targets, locks)
     return tables
+
+
+def database_tables(url: str, database: Database) -> Tables:
+    """The validated tables of a database; problems name the table, the row's key and the column."""
+    raws, hashes, problems, warnings = read_database(url, database)
+    return checked_tables(raws, hashes, problems, warnings)
+
+
+def database_snapshot(tables: Tables) -> Path:
+    """A folder of Parquet files holding ``tables``, with its cache entry: what a run's notebooks read.
+
+    The folder is named by the tables' content hashes, so the same data give the same folder.
+    """
+    name = hashlib.sha256(json.dumps(dict(tables.hashes), sort_keys=True).encode()).hexdigest()[:24]
+    base = cache_root() / "snapshots"
+    folder = base / name
+    if not folder.is_dir():
+        temporary = base / f".tmp-{name}-{uuid.uuid4().hex}"
+        temporary.mkdir(parents=True)
+        try:
+            for table, frame in tables:
+                frame.to_parquet(temporary / f"{table}.parquet", index=False)
+            temporary.rename(folder)
+        except OSError:
+            if not folder.is_dir():
+                raise
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+        prune_cache(base)
+    files: dict[str, Path | None] = {table: folder / f"{table}.parquet" for table in TABLE_NAMES}
+    store_tables(cache_key(files, file_hashes(files)), tables)
+    return folder
 
 
 def file_hashes(files: dict[str, Path | None]) -> dict[str, str]:
@@ -112,9 +165,16 @@ def validated_tables(
     raws: dict[str, RawTable | None] = {
         name: (read_table(name, file) if file is not None else None) for name, file in files.items()
     }
+    return checked_tables(raws, hashes, problems, warnings)
+
+
+def checked_tables(
+    raws: dict[str, RawTable | None], hashes: dict[str, str], problems: list[Problem], warnings: list[Problem]
+) -> Tables:
+    """Check every table read; raise one InputError with every problem, or return the tables."""
     checked = check_tables(raws)
-    all_problems = problems + checked.problems
-    all_warnings = warnings + checked.warnings
+    all_problems = keyed_problems(problems + checked.problems, raws)
+    all_warnings = keyed_problems(warnings + checked.warnings, raws)
     if all_problems:
         locations = {name: raw.location for name, raw in raws.items() if raw is not None}
         raise input_error(all_problems, all_warnings, locations)
@@ -139,7 +199,7 @@ def cache_key(files: dict[str, Path | None], hashes: dict[str, str]) -> str:
 
 
 LOADING_MODULES = ("kaplan.inputs.reading", "kaplan.inputs.validate", "kaplan.inputs.loader", "kaplan.core.tables",
-                   "kaplan.core.schema")  # fmt: skip
+                   "kaplan.core.schema", "kaplan.core.glossary")  # fmt: skip
 
 
 def _code_hash() -> str:

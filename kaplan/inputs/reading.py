@@ -4,11 +4,16 @@ A table ``NAME`` is one of ``NAME.csv``, ``NAME.xlsx`` or ``NAME.parquet`` in th
 Every cell is read as text, so nothing is silently converted (``'00123'`` stays ``'00123'``):
 
 - CSV: UTF-8 (a byte-order mark is dropped), read by pyarrow with every column as a string; an
-  empty line stays an (all blank) row so row numbers match the spreadsheet;
-- xlsx: the sheet named ``NAME``, else the first visible sheet, read by openpyxl after a safety
-  check of the zip directory (:func:`xlsx_precheck`); the header is the first non-empty row;
-  datetime cells become ``YYYY-MM-DD`` (or ``YYYY-MM-DD HH:MM:SS`` when they carry a time),
-  whole numbers their digits, other numbers their shortest repr;
+  empty line stays an (all blank) row so row numbers match the spreadsheet. A file that is not
+  UTF-8 but decodes as GB18030 (which contains GBK, the default of Excel's "CSV" on Chinese
+  Windows) is read as such, with one warning; anything else is refused;
+- xlsx: the sheet named ``NAME``, else the first visible sheet, read by calamine (Rust) after a
+  safety check of the zip directory (:func:`xlsx_precheck`) and a bounded scan of the sheet's XML
+  (:func:`scan_sheet`: extent, merged cells, whether it holds formulas); only a sheet with
+  formulas is opened a second time, by openpyxl, to find the formula cells without a saved value.
+  The header is the first non-empty row; datetime cells become ``YYYY-MM-DD`` (or
+  ``YYYY-MM-DD HH:MM:SS`` when they carry a time), whole numbers their digits, other numbers their
+  shortest repr (so an Excel serial date stored as a number reads ``'45352'`` and is named);
 - parquet: pyarrow, every column turned to text the same way.
 
 The result is a :class:`RawTable`: headers as written and a frame of ``str`` cells (``""`` for
@@ -21,6 +26,7 @@ with it; :mod:`kaplan.inputs.validate` checks the content.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -36,13 +42,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import python_calamine
 from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 
 from kaplan.core.errors import Problem
 
 if TYPE_CHECKING:
-    from openpyxl.workbook.workbook import Workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from python_calamine import CalamineWorkbook, SheetMetadata
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +66,9 @@ MAX_CELLS = 30_000_000  # rows x columns of the sheet's extent
 PROLOG_BYTES = 1 << 16  # how much of each XML entry is searched for entity declarations
 SCAN_CHUNK = 1 << 22
 
-_CELL_REF = re.compile(rb'<c[^>]*?\sr="([A-Z]{1,4})([0-9]{1,9})"')
-_ROW_REF = re.compile(rb'<row[^>]*?\sr="([0-9]{1,9})"')
+# the reference of every cell (``r="B7"``) and row (``r="7"``); an unrelated attribute whose name
+# ends in r can only raise the extent found, never hide a cell
+_REF = re.compile(rb"r=[\"']([A-Z]{0,4})([0-9]{1,9})[\"']")
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,4})?([0-9]{1,9})?:?([A-Z]{1,4})?([0-9]{1,9})?"')
 _FORMULA = re.compile(rb"<f[\s>/]")
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,4})([0-9]{1,9}):([A-Z]{1,4})([0-9]{1,9})"')
@@ -84,6 +92,10 @@ class RawTable:
     def location(self) -> str:
         """Where the table was read from, as a person would name it."""
         return f"file {self.path}" + (f", sheet {self.sheet}" if self.sheet else "")
+
+    def missing_column(self, column: str) -> str:
+        """The problem of a contract column this table lacks."""
+        return f"expected a column headed {column!r}, found none: add it to the header row"
 
 
 def table_files(data_dir: Path, names: Iterable[str]) -> dict[str, list[Path]]:
@@ -116,9 +128,30 @@ def read_csv_text(name: str, path: Path) -> RawTable:
         data = data[len(BOM) :]
     if not data[: 1 << 16].strip() and not data.strip():
         return RawTable(name, path, _text_frame([], 2), headers=())
+    try:
+        return _csv_from_utf8(name, path, data)
+    except UnicodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        return _unreadable(name, path, _not_text_message(data, exc))
+    warning = Problem(name, None, None, GB18030_WARNING)
+    raw = _csv_from_utf8(name, path, text.encode("utf-8"))
+    return dataclasses.replace(raw, warnings=(*raw.warnings, warning))
+
+
+GB18030_WARNING = (
+    "the file is not UTF-8: read as GBK/GB18030 (Excel's 'CSV' on Chinese Windows); "
+    "save it as 'CSV UTF-8' to be sure every character is read as written"
+)
+
+
+def _csv_from_utf8(name: str, path: Path, data: bytes) -> RawTable:
+    """The table of CSV bytes; raises :class:`UnicodeError` when they are not UTF-8."""
     headers = _csv_header(data)
     if headers is None:
-        return _not_utf8(name, path, data) or _unreadable(name, path, "the header row could not be read")
+        raise UnicodeError("header not UTF-8")
     columns = [f"c{i}" for i in range(len(headers))]
     rejected: list[str] = []
 
@@ -140,9 +173,8 @@ def read_csv_text(name: str, path: Path) -> RawTable:
             ),
         )
     except pa.ArrowInvalid as exc:
-        return _not_utf8(name, path, data) or _unreadable(
-            name, path, f"the file could not be read as CSV ({exc}): check its quotes"
-        )
+        data.decode("utf-8")  # raises UnicodeDecodeError when that was the cause
+        return _unreadable(name, path, f"the file could not be read as CSV ({exc}): check its quotes")
     if rejected:
         return _csv_ragged(name, path, data)
     frame = table.to_pandas()
@@ -151,19 +183,23 @@ def read_csv_text(name: str, path: Path) -> RawTable:
     return RawTable(name, path, frame, headers=tuple(headers))
 
 
-def _not_utf8(name: str, path: Path, data: bytes) -> RawTable | None:
-    """The problem of a file that is not UTF-8 (the line of its first bad byte), or None."""
+def _not_text_message(data: bytes, gb_error: UnicodeDecodeError) -> str:
+    """Why bytes that are neither UTF-8 nor GB18030 are refused, naming the line of the first bad byte.
+
+    The line is the one where the reading got further (UTF-8 or GB18030): that is the encoding the
+    file was most likely meant to be in, and the bad byte there is the one to look at.
+    """
     try:
         data.decode("utf-8")
+        utf8_at = len(data)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return _unreadable(
-            name,
-            path,
-            f"the file is not UTF-8 text (first bad byte on line {line}; Excel's default on Chinese "
-            "Windows is GBK): save it as 'CSV UTF-8' and run again",
-        )
-    return None
+        utf8_at = exc.start
+    at = max(utf8_at, gb_error.start)
+    line = data[:at].count(b"\n") + 1
+    return (
+        f"the file is neither UTF-8 nor GBK/GB18030 text (first bad byte on line {line}): "
+        "save it as 'CSV UTF-8' and run again"
+    )
 
 
 def _csv_ragged(name: str, path: Path, data: bytes) -> RawTable:
@@ -277,6 +313,8 @@ def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan | str:
 
     The declared ``<dimension>`` is checked first, then every ``<row r>`` and ``<c r>`` is read by
     a streaming regex scan (bounded by the zip pre-check), stopping as soon as a limit is passed.
+    This scan is what keeps a far stray cell from reaching calamine, which would allocate the whole
+    rectangle up to it (a cell at XFD1048576 asks for 512 GiB and aborts the process).
     """
     max_row = max_col = 0
     has_formulas = False
@@ -291,13 +329,11 @@ def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan | str:
                 if refused:
                     return refused
                 first = False
-            rows = [int(r) for r in _ROW_REF.findall(block)]
-            cells = _CELL_REF.findall(block)
-            if rows:
-                max_row = max(max_row, *rows)
-            if cells:
-                max_col = max(max_col, *(column_index(c) for c, _ in cells))
-                max_row = max(max_row, *(int(r) for _, r in cells))
+            refs = _REF.findall(block)
+            if refs:
+                letters = {c for c, _ in refs}
+                max_col = max(max_col, *(column_index(c) for c in letters))
+                max_row = max(max_row, *map(int, {r for _, r in refs}))
             has_formulas = has_formulas or bool(_FORMULA.search(block))
             merged.extend(
                 (int(r1), column_index(c1), int(r2), column_index(c2)) for c1, r1, c2, r2 in _MERGE.findall(block)
@@ -332,77 +368,117 @@ def _extent_refused(rows: int, columns: int, declared: bool = False) -> str | No
 
 
 def read_xlsx_text(name: str, path: Path) -> RawTable:
-    import openpyxl
-
     refused = xlsx_precheck(path)
     if refused:
         return _unreadable(name, path, refused[0])
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_parts(archive)
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine and the zip/XML readers raise many types for a damaged file
         return _unreadable(name, path, f"not a readable .xlsx file ({exc}): save it again from Excel")
     try:
-        return _read_book(name, path, book)
-    except (DefusedXmlException, ParseError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        return _read_book(name, path, book, parts)
+    except (DefusedXmlException, ParseError, ValueError, KeyError, zipfile.BadZipFile,
+            python_calamine.CalamineError) as exc:  # fmt: skip
         return _unreadable(name, path, f"not a readable .xlsx file ({exc!r}): save it again from Excel")
     finally:
         book.close()
 
 
-def _pick_sheet(name: str, book: Workbook) -> tuple[ReadOnlyWorksheet | None, list[Problem]]:
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part in the zip (``xl/worksheets/sheet1.xml``), from the workbook's relations."""
+    book = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL_NS}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _pick_sheet(name: str, book: CalamineWorkbook) -> tuple[SheetMetadata | None, list[Problem]]:
     """The sheet named like the table (hidden or not), else the first visible sheet; with notes."""
-    sheets = list(book.worksheets)
-    named = [ws for ws in sheets if ws.title.strip().lower() == name]
+    sheets = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    visible = python_calamine.SheetVisibleEnum.Visible
+    named = [m for m in sheets if m.name.strip().lower() == name]
     if named:
-        hidden = named[0].sheet_state != "visible"
-        note = Problem(name, None, None, f"sheet {named[0].title} is hidden; it was read because of its name")
+        hidden = named[0].visible != visible
+        note = Problem(name, None, None, f"sheet {named[0].name} is hidden; it was read because of its name")
         return named[0], [note] if hidden else []
-    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
-    if not visible:
+    shown = [m for m in sheets if m.visible == visible]
+    if not shown:
         return None, []
-    skipped = [ws.title for ws in sheets[: sheets.index(visible[0])]]
-    note = Problem(name, None, None, f"hidden sheet(s) {', '.join(skipped)} skipped; read sheet {visible[0].title}")
-    return visible[0], [note] if skipped else []
+    skipped = [m.name for m in sheets[: sheets.index(shown[0])]]
+    note = Problem(name, None, None, f"hidden sheet(s) {', '.join(skipped)} skipped; read sheet {shown[0].name}")
+    return shown[0], [note] if skipped else []
 
 
-def _read_book(name: str, path: Path, book: Workbook) -> RawTable:
-    sheet, notes = _pick_sheet(name, book)
-    if sheet is None:
+def _read_book(name: str, path: Path, book: CalamineWorkbook, parts: dict[str, str]) -> RawTable:
+    meta, notes = _pick_sheet(name, book)
+    if meta is None:
         return _unreadable(name, path, "the workbook has no visible sheet: unhide the sheet with the table")
     with zipfile.ZipFile(path) as archive:
-        scan = scan_sheet(archive, sheet._worksheet_path)  # openpyxl keeps the sheet's part name here
+        scan = scan_sheet(archive, parts[meta.name])
     if isinstance(scan, str):
-        return _unreadable(name, path, scan, sheet=sheet.title)
-    rows = sheet_rows(sheet)
-    header_at = next((i for i, row in enumerate(rows) if any(row)), None)
+        return _unreadable(name, path, scan, sheet=meta.name)
+    formulas = _formula_cells(path, meta.name) if scan.has_formulas else []
+    values = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+    header_at = next((i for i, row in enumerate(values) if any(v != "" for v in row)), None)
     if header_at is None:
-        return RawTable(name, path, _text_frame([], 2), sheet=sheet.title, warnings=tuple(notes))
-    headers = _trimmed(rows[header_at])
-    body = rows[header_at + 1 :]
-    frame = _text_frame([_fitted(row, len(headers)) for row in body], header_at + 2, len(headers))
-    problems = _merge_problems(name, scan, headers)
-    if scan.has_formulas:
-        problems += _formula_problems(name, frame, headers, _formula_cells(path, sheet.title))
+        return RawTable(name, path, _text_frame([], 2), sheet=meta.name, warnings=tuple(notes))
+    headers = _trimmed(tuple(_cell_text(v) for v in values[header_at]))
+    first_row = header_at + 2
+    # calamine ends at the last row holding a value: keep the rows of formula cells without one
+    height = max(len(values) - header_at - 1, max((r for r, _ in formulas), default=0) - first_row + 1)
+    columns = body_columns(values[header_at + 1 :], height)
+    del values
+    width = len(headers)
+    columns += [[""] * height for _ in range(width - len(columns))]
+    frame = pd.DataFrame(
+        {i: pd.Series(pa.array(column, type=pa.string()), dtype="str") for i, column in enumerate(columns[:width])},
+        columns=range(width),
+    )
+    frame.index = pd.RangeIndex(first_row, first_row + height)
+    problems = _merge_problems(name, scan, headers) + _formula_problems(name, frame, headers, formulas)
     return RawTable(
         name,
         path,
         frame,
         headers=headers,
-        sheet=sheet.title,
+        sheet=meta.name,
         header_row=header_at + 1,
         problems=tuple(problems),
-        warnings=tuple(notes + _stray_values(name, body, len(headers), header_at + 2)),
+        warnings=tuple(notes + _stray_values(name, columns[width:], width, first_row)),
     )
 
 
-def sheet_rows(sheet: ReadOnlyWorksheet) -> list[tuple[str, ...]]:
-    """Every row of the sheet from row 1 as text, blank rows included, ignoring its declared size."""
-    sheet.reset_dimensions()
-    return [tuple(_cell_text(value) for value in row) for row in sheet.iter_rows(values_only=True)]
+def body_columns(rows: list[list[object]], height: int) -> list[list[str]]:
+    """The cells below the header as text, column by column, each ``height`` long.
+
+    Calamine gives a rectangle of Python values; each column is converted once per distinct value
+    (a sales column of a million cells holds about a thousand distinct dates).
+    """
+    columns = [column_text(column) for column in zip(*rows, strict=True)]
+    missing = height - len(rows)
+    return [column + [""] * missing for column in columns] if missing > 0 else columns
 
 
-def _fitted(row: tuple[str, ...], width: int) -> list[str]:
-    return list(row[:width]) + [""] * (width - len(row))
+def column_text(values: tuple[object, ...]) -> list[str]:
+    """A column of cell values as text (:func:`_cell_text`), each distinct value converted once."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return list(values)  # type: ignore[arg-type]
+    if bool in kinds:  # True == 1 == 1.0: convert cell by cell
+        return [_cell_text(v) for v in values]
+    texts = {v: _cell_text(v) for v in set(values)}
+    return list(map(texts.__getitem__, values))
 
 
 def _trimmed(header: tuple[str, ...]) -> tuple[str, ...]:
@@ -412,12 +488,17 @@ def _trimmed(header: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(header[:end])
 
 
-def _stray_values(name: str, body: list[tuple[str, ...]], width: int, first_row: int) -> list[Problem]:
-    at = next((i for i, row in enumerate(body) if any(row[width:])), None)
+def _stray_values(name: str, beyond: list[list[str]], width: int, first_row: int) -> list[Problem]:
+    """A warning naming the first row with a value right of the last headed column (``beyond``)."""
+    at = min((next((i for i, v in enumerate(column) if v), None) for column in beyond), key=_none_last, default=None)
     if at is None:
         return []
     message = "values right of the last headed column were ignored: give them a header or delete them"
     return [Problem(name, first_row + at, column_letters(width + 1), message)]
+
+
+def _none_last(value: int | None) -> float:
+    return float("inf") if value is None else value
 
 
 def _cell_text(value: object) -> str:

@@ -5,10 +5,12 @@ Everything is gathered in one pass over all tables; nothing stops at the first p
 Clean-ups that cannot change what a planner meant are applied and reported as warnings:
 
 - surrounding spaces (including the full-width space) in headers and cells are removed;
+- a header may be the column's machine name or its label in the glossary, in Chinese or English
+  (the headers kaplan's own workbooks carry: ``经销商代码`` or ``Dealer code`` for ``dealer_id``);
 - in id, code, number, date and month cells, full-width digits, letters and punctuation are
   mapped to ASCII by Unicode NFKC (``'１２'`` -> ``'12'``); text (names) is left as written;
 - rows whose every cell is blank are dropped;
-- a column the contract does not know is ignored.
+- a column the contract does not know is ignored (named with the closest expected header).
 
 Everything else is a :class:`~kaplan.core.errors.Problem` on the cell, with the row a spreadsheet shows:
 
@@ -27,6 +29,7 @@ Everything else is a :class:`~kaplan.core.errors.Problem` on the cell, with the 
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import logging
 import unicodedata
@@ -41,6 +44,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from kaplan.core.errors import InputError, Problem, problem_key
+from kaplan.core.glossary import LANGS, label
 from kaplan.core.schema import TABLES, Column, Table
 from kaplan.core.tables import typed
 from kaplan.inputs.reading import RawTable, column_letters
@@ -76,23 +80,51 @@ class Checked:
 def named_columns(spec: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
     """The raw cells under the contract's column names, with header problems and warnings.
 
-    Headers are compared after NFKC and trimming. A missing optional column is added blank; of a
-    duplicated header the first column is used; unknown columns are dropped.
+    Headers are compared after NFKC and trimming, with the machine name or a glossary label of each
+    column (:func:`header_names`). A missing optional column is added blank; of a duplicated header
+    the first column is used; unknown columns are dropped.
     """
     assert raw.frame is not None
     cleaned = [unicodedata.normalize("NFKC", h).strip() for h in raw.headers]
+    names = header_names(spec.name)
     positions: dict[str, list[int]] = {}
     for i, header in enumerate(cleaned):
-        positions.setdefault(_mangled_base(header, spec, cleaned), []).append(i)
+        base = _mangled_base(header, spec, cleaned)
+        positions.setdefault(names.get(base.casefold(), base), []).append(i)
     out = {}
     for column in spec.columns:
         if column.name in positions:
             out[column.name] = raw.frame[positions[column.name][0]].fillna("").astype("str")
         elif column.optional_column:
             out[column.name] = pd.Series("", index=raw.frame.index, dtype="str")
-    problems = _duplicate_headers(spec, positions, raw.header_row) + _missing_columns(spec, positions)
+    problems = _duplicate_headers(spec, positions, raw.header_row) + _missing_columns(spec, positions, raw)
     warnings = _header_cleanups(spec.name, raw, cleaned) + _unknown_columns(spec, positions)
     return pd.DataFrame(out, index=raw.frame.index), problems, warnings
+
+
+@cache
+def header_names(table: str) -> dict[str, str]:
+    """Every header accepted for a column of ``table`` (casefolded) -> the column's machine name.
+
+    A column is headed by its machine name (``dealer_id``) or its glossary label in any language
+    (``经销商代码``, ``Dealer code``): the headers of kaplan's own workbooks read back as input.
+    """
+    names: dict[str, str] = {}
+    for column in TABLES[table].columns:
+        for text in (column.name, *(label(column.name, lang) for lang in LANGS)):
+            names.setdefault(unicodedata.normalize("NFKC", text).strip().casefold(), column.name)
+    return names
+
+
+def closest_header(table: str, header: str) -> tuple[str, str] | None:
+    """(the accepted header most like ``header``, its column), or None when none is close (ratio < 0.6)."""
+    spellings = {
+        text: column.name
+        for column in TABLES[table].columns
+        for text in (column.name, *(label(column.name, lang) for lang in LANGS))
+    }
+    match = difflib.get_close_matches(header, list(spellings), n=1, cutoff=0.6)
+    return (match[0], spellings[match[0]]) if match else None
 
 
 def _duplicate_headers(spec: Table, positions: Mapping[str, list[int]], header_row: int) -> list[Problem]:
@@ -109,12 +141,16 @@ def _duplicate_headers(spec: Table, positions: Mapping[str, list[int]], header_r
     ]
 
 
-def _missing_columns(spec: Table, positions: Mapping[str, list[int]]) -> list[Problem]:
-    return [
-        Problem(spec.name, None, c.name, f"expected a column headed {c.name!r}, found none: add it to the header row")
-        for c in spec.columns
-        if c.name not in positions and not c.optional_column
-    ]
+def _missing_columns(spec: Table, positions: Mapping[str, list[int]], raw: RawTable) -> list[Problem]:
+    unknown = [h for h in positions if h not in spec.column_names]
+    problems = []
+    for column in spec.columns:
+        if column.name in positions or column.optional_column:
+            continue
+        near = [h for h in unknown if (closest_header(spec.name, h) or ("", ""))[1] == column.name]
+        hint = f" (header {near[0]!r} looks like it: correct it)" if near else ""
+        problems.append(Problem(spec.name, None, column.name, f"{raw.missing_column(column.name)}{hint}"))
+    return problems
 
 
 def _header_cleanups(table: str, raw: RawTable, cleaned: list[str]) -> list[Problem]:
@@ -134,8 +170,13 @@ def _unknown_columns(spec: Table, positions: Mapping[str, list[int]]) -> list[Pr
     extra = [h for h in positions if h not in spec.column_names]
     if not extra:
         return []
-    names = ", ".join(map(repr, extra))
+    names = ", ".join(_with_closest(spec.name, h) for h in extra)
     return [Problem(spec.name, None, None, f"column(s) {names} are not part of the {spec.name} table and were ignored")]
+
+
+def _with_closest(table: str, header: str) -> str:
+    near = closest_header(table, header)
+    return f"{header!r} (closest expected: {near[0]!r})" if near else repr(header)
 
 
 def _mangled_base(header: str, spec: Table, headers: list[str]) -> str:

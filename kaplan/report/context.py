@@ -26,6 +26,8 @@ from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, MonthLike, as_of_date
 from kaplan.core.params import Params, load_params, locks_dir
 from kaplan.core.tables import Tables
+from kaplan.inputs.coverage import stale_data
+from kaplan.inputs.database import is_database_url
 from kaplan.inputs.loader import load_tables
 from kaplan.plan.targets import MonthTargets, month_targets
 from kaplan.progress.board import board_with_totals
@@ -51,7 +53,7 @@ class Context:
     lang: Lang
     tables: Tables
     params: Params
-    data_dir: Path
+    data_dir: Path | str
     output_dir: Path | None = None
     interactive: bool = True
     notes: list[str] = field(default_factory=list)
@@ -81,8 +83,8 @@ def context(
     lang = check_lang(language)
     month = str(Month.of(month))
     params = load_params(params_file or None, month)
-    folder = data_folder(data_dir)
-    tables = load_tables(folder, locks=_existing(locks_dir(params_file or None)))
+    folder = data_dir if is_database_url(data_dir) else data_folder(data_dir)
+    tables = load_tables(folder, locks=_existing(locks_dir(params_file or None)), database=params.database)
     stamp = resolve_as_of(tables, month, as_of or None)
     out = Path(output_dir) if output_dir else None
     if out:
@@ -114,8 +116,18 @@ def title(ctx: Context, term: str, assessed: str | None = None) -> None:
         facts += f" · {ctx.label('month')}: {ctx.month} · {ctx.label('as_of')}: {ctx.as_of.date()}"
     if ctx.tables.data_hash:
         facts += f" · {ctx.label('data_hash')}: {ctx.tables.data_hash}"
-    _display_html(f"<h1>{html.escape(ctx.label(term))}</h1><p>{html.escape(facts)}</p>")
+    _display_html(f"<h1>{html.escape(ctx.label(term))}</h1><p>{html.escape(facts)}</p>" + stale_banner(ctx))
     show_notes(ctx, list(ctx.tables.warnings))
+
+
+def stale_banner(ctx: Context) -> str:
+    """The headline warning of stale data (docs/method.md §2.3), or nothing when the data are fresh."""
+    stale = stale_data(ctx.tables.sales["date"], ctx.month, ctx.params.stale_data_days)
+    if stale is None:
+        return ""
+    text = ctx.label("note_stale_data").format(last=stale.last_sale, days=stale.days, month=ctx.month,
+                                                limit=stale.limit)  # fmt: skip
+    return f'<p class="kp-stale" role="alert">{html.escape(text)}</p>'
 
 
 def heading(ctx: Context, term: str, level: int = 2) -> None:

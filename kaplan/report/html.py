@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kaplan.core.glossary import Lang, code_labels, label
-from kaplan.core.style import status_css
+from kaplan.core.style import LOSS_COLOR, status_css
 from kaplan.report.excel import CODE_COLUMNS, YEAR_COLUMNS, is_share
 
 STYLE = """
@@ -28,6 +28,8 @@ STYLE = """
 .kp-caption { font-weight: 600; margin-top: 1em; }
 .kp-notes { color: #8a5a00; background: #fff8e6; border-left: 3px solid #e0a800; padding: 6px 10px; }
 .kp-more { color: #6b6f76; font-size: 12px; }
+""" + f"""
+.kp-stale {{ color: {LOSS_COLOR}; border: 2px solid {LOSS_COLOR}; font-weight: 700; padding: 8px 12px; }}
 """
 
 

@@ -1,7 +1,8 @@
 """The ``kaplan`` command: init, sample, check, lock, run, verify, approve (docs/operations.md).
 
-Any :class:`~kaplan.core.errors.KaplanError` ends the command with its message and exit code 2;
-nothing is written in that case.
+Any :class:`~kaplan.core.errors.KaplanError` ends the command with its message and its exit code
+(2 bad input or parameters, 3 annual targets differ from the locked plan, 4 the data do not cover
+the month; docs/operations.md "Exit codes"); nothing is written in that case.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from kaplan.core.errors import KaplanError
 from kaplan.core.months import Month, MonthError
 from kaplan.core.params import load_params
 from kaplan.inputs.check import check_folder, lock_year
+from kaplan.inputs.coverage import auto_months
 from kaplan.run.init import init_deployment
 from kaplan.run.month import run_month
 from kaplan.run.publish import verify_version
@@ -28,11 +30,18 @@ log = logging.getLogger("kaplan")
 DEMO_UNTIL = "2026-06-20"
 
 
+AUTO = "auto"
+
+
 def _month(text: str) -> str:
     try:
         return str(Month.of(text))
     except MonthError:
         raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, found {text!r}") from None
+
+
+def _run_month(text: str) -> str:
+    return AUTO if text == AUTO else _month(text)
 
 
 def _date(text: str) -> date:
@@ -55,28 +64,36 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    report = check_folder(Path(args.data), params_file=args.params)
+    report = check_folder(args.data, params_file=args.params)
     print(report)
     return 0
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    path = lock_year(args.year, Path(args.data), Path(args.locks) if args.locks else None)
+    path = lock_year(args.year, args.data, Path(args.locks) if args.locks else None)
     print(f"annual plan {args.year} locked: {path}")
     return 0
 
 
+def run_months(month: str, params_file: str | None, today: Callable[[], date]) -> list[str]:
+    """The months to publish: ``month``, or for ``auto`` those of :func:`auto_months` on ``today()``."""
+    if month != AUTO:
+        return [month]
+    return auto_months(today(), load_params(params_file).kpi.compile_deadline_day)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    version = run_month(
-        month=args.month,
-        as_of=args.as_of,
-        data_dir=Path(args.data) if args.data else None,
-        params_file=Path(args.params) if args.params else None,
-        out_dir=Path(args.out),
-        lang=args.lang,
-        assess=args.assess or "",
-    )
-    print(f"published {version}\nopen {version / 'index.html'}")
+    for month in run_months(args.month, args.params, args.today):
+        version = run_month(
+            month=month,
+            as_of=args.as_of,
+            data_dir=args.data or None,
+            params_file=Path(args.params) if args.params else None,
+            out_dir=Path(args.out),
+            lang=args.lang,
+            assess=args.assess or "",
+        )
+        print(f"published {version}\nopen {version / 'index.html'}")
     return 0
 
 
@@ -108,34 +125,39 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kaplan", description="Key-account sales planning workbook.")
     top.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = top.add_subparsers(dest="command", required=True)
+    data_help = "input folder, or a database URL: postgresql://USER@HOST/DB or sqlite:///FILE (docs/data.md)"
 
     p = sub.add_parser("sample", help="write a synthetic, deterministic data set")
-    p.add_argument("--out", required=True, help="folder to write the tables to")
-    p.add_argument("--scale", choices=("small", "demo", "national"), default="demo")
-    p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--until", type=_date, default=_date(DEMO_UNTIL), help="last date covered")
-    p.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
+    p.add_argument("--out", required=True, help="folder to write the tables to (with --format sqlite: the file)")
+    p.add_argument("--scale", choices=("small", "demo", "national"), default="demo",
+                   help="size: small (40 dealers), demo (300, the default) or national (2,000; about 1 M orders)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7): the same seed gives the same files")
+    p.add_argument("--until", type=_date, default=_date(DEMO_UNTIL), help="last date covered (default %(default)s)")
+    p.add_argument("--format", choices=("csv", "xlsx", "parquet", "sqlite"), default="csv",
+                   help="one file per table (csv, the default; xlsx; parquet) or one SQLite database file")
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("check", help="validate an input folder and list every problem")
-    p.add_argument("--data", required=True)
+    p.add_argument("--data", required=True, help=data_help)
     p.add_argument("--params", help="parameters YAML (default params/default.yaml)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("lock", help="lock a year's annual plan")
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--data", required=True)
+    p.add_argument("--year", type=_year, required=True, help="the plan year to lock, YYYY")
+    p.add_argument("--data", required=True, help=data_help)
     p.add_argument("--locks", help="folder of locks (default params/locks)")
     p.set_defaults(func=cmd_lock)
 
     p = sub.add_parser("run", help="publish a month: notebooks, HTML reports and Excel sheets")
-    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--month", type=_run_month, required=True,
+                   help="YYYY-MM, or auto: the running month by today's date (on the days up to "
+                        "kpi.compile_deadline_day, the month just closed first)")
     p.add_argument("--assess", type=_month, help="month to assess (default: the last closed month, the month before)")
-    p.add_argument("--as-of", type=_date, help="default: the last date with sales in the month")
-    p.add_argument("--data", help="input folder (default: the bundled demo data set)")
+    p.add_argument("--as-of", type=_date, help="a date of the month (default: the last date with sales in the month)")
+    p.add_argument("--data", help=data_help + " (default: the bundled demo data set)")
     p.add_argument("--params", help="parameters YAML (default params/default.yaml)")
-    p.add_argument("--out", default="outputs")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--out", default="outputs", help="folder to publish into (default outputs)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the reports (default zh)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("verify", help="check a published version against its manifest")
@@ -144,7 +166,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("approve", help="record a step of the month's assessment: compiled, reviewed, approved")
     p.add_argument("--month", type=_month, required=True, help="the assessed month, e.g. the month before the run's")
-    p.add_argument("--stage", choices=("compiled", "reviewed", "approved"), required=True)
+    p.add_argument("--stage", choices=("compiled", "reviewed", "approved"), required=True,
+                   help="the step to record, in this order")
     p.add_argument("--by", required=True, help="who compiled, reviewed (director) or approved (leader)")
     p.add_argument("--params", help="parameters YAML (default params/default.yaml); approvals live beside it")
     p.add_argument("--approvals", help="folder of approval records (default: approvals/ beside the params file)")
@@ -156,8 +179,10 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, today: Callable[[], date] = date.today) -> int:
+    """Run one command; ``today`` is the clock ``--month auto`` reads (injected by tests)."""
     args = parser().parse_args(argv)
+    args.today = today
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -27,8 +27,10 @@ from kaplan.assessment.assess import assessed_month
 from kaplan.core.errors import KaplanError, PublishError
 from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, as_of_date
-from kaplan.core.params import load_params, locks_dir, params_as_dict
-from kaplan.inputs.loader import load_tables
+from kaplan.core.params import Params, load_params, locks_dir, params_as_dict
+from kaplan.inputs.coverage import check_coverage
+from kaplan.inputs.database import is_database_url, redacted
+from kaplan.inputs.loader import database_snapshot, load_tables
 from kaplan.report.export import notebook_html
 from kaplan.run.publish import publish, staging_dir, write_manifest
 from kaplan.sample.write import data_folder
@@ -72,21 +74,54 @@ class Inputs:
     as_of: pd.Timestamp
     data_hash: str
     hashes: dict[str, str]
+    folder: Path  # what the notebooks read: the input folder, or the snapshot of a database
+    source: str  # what the manifest records: the folder, or the database URL without its password
 
 
-def validated_inputs(folder: Path, params_file: Path | None, month: str, as_of: object) -> Inputs:
-    """Validate the input folder (and the annual locks) before anything is written.
+def validated_inputs(source: Path | str | None, params_file: Path | None, month: str, as_of: object,
+                     params: Params | None = None) -> Inputs:  # fmt: skip
+    """Validate the input folder or database (and the annual locks) before anything is written.
+
+    Then the month's coverage (:func:`kaplan.inputs.coverage.check_coverage`): no sales up to the
+    month or no annual targets of its year stop the run (exit code 4); stale data are logged and
+    shown in the reports' headlines, or stop the run when the parameters say so.
 
     The tables themselves are dropped here: each notebook kernel reads them again from the
-    validated-table cache, so the run does not hold a third copy in memory.
+    validated-table cache, so the run does not hold a third copy in memory. A database is read once,
+    here: the notebooks read its snapshot (:func:`kaplan.inputs.loader.database_snapshot`).
     """
+    params = params or load_params(params_file, month)
     locks = locks_dir(params_file)
-    tables = load_tables(folder, locks=locks if locks.exists() else None)
+    existing = locks if locks.exists() else None
+    if is_database_url(source):
+        tables = load_tables(str(source), locks=existing, database=params.database)
+        folder, shown = database_snapshot(tables), redacted(str(source))
+    else:
+        folder = data_folder(source)
+        tables = load_tables(folder, locks=existing)
+        shown = str(folder.resolve())
+    stale = check_coverage(tables.sales["date"], tables.annual_targets["year"], month, params.stale_data_days,
+                           params.stale_data_refuse)  # fmt: skip
+    if stale is not None:
+        log.warning("stale data: the newest sale is of %s, %d days before %s began (stale_data_days = %d)",
+                    stale.last_sale, stale.days, month, stale.limit)  # fmt: skip
     stamp = as_of_date(tables.sales["date"], month, as_of)
-    inputs = Inputs(stamp, tables.data_hash, dict(sorted(tables.hashes.items())))
+    inputs = Inputs(stamp, tables.data_hash, dict(sorted(tables.hashes.items())), folder, shown)
     del tables
     release_memory()
     return inputs
+
+
+def refuse_file_as_folder(out_dir: Path) -> None:
+    """KaplanError (exit 2) when ``--out`` or a folder above it exists as a file: nothing is written."""
+    for path in (out_dir, *out_dir.parents):
+        if path.exists():
+            if not path.is_dir():
+                what = "" if path == out_dir else f" (in --out {out_dir})"
+                raise KaplanError(
+                    f"--out {path} is a file, not a folder{what}: give the folder to publish into; nothing was written"
+                )
+            return
 
 
 def release_memory() -> None:
@@ -113,7 +148,7 @@ def release_memory() -> None:
 def run_month(
     month: str,
     as_of: object = None,
-    data_dir: Path | None = None,
+    data_dir: Path | str | None = None,
     params_file: Path | None = None,
     out_dir: Path = Path("outputs"),
     lang: str = "zh",
@@ -127,7 +162,8 @@ def run_month(
     # notebooks at once a relative path would be read against the other one's folder
     out_dir, notebook_dir = Path(out_dir).resolve(), Path(notebook_dir).resolve()
     params_file = Path(params_file).resolve() if params_file else None
-    data_dir = Path(data_dir).resolve() if data_dir else None
+    source = data_dir if is_database_url(data_dir) else (Path(data_dir).resolve() if data_dir else None)
+    refuse_file_as_folder(out_dir)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     language = check_lang(lang)
     month = str(Month.of(month))
@@ -135,8 +171,7 @@ def run_month(
     with step("parameters", timings):
         params = load_params(params_file, month)
     with step("input validation", timings):
-        folder = data_folder(data_dir)
-        inputs = validated_inputs(folder, params_file, month, as_of)
+        inputs = validated_inputs(source, params_file, month, as_of, params)
     stamp = inputs.as_of
     reports = available_reports(notebook_dir)
     if not reports:
@@ -148,7 +183,7 @@ def run_month(
             "month": month,
             "assess_month": assessed,
             "as_of": stamp.date().isoformat(),
-            "data_dir": str(folder.resolve()),
+            "data_dir": str(inputs.folder.resolve()),
             "params_file": str(Path(params_file).resolve()) if params_file else "",
             "language": language,
             "output_dir": str(staging.resolve()),
@@ -167,7 +202,7 @@ def run_month(
             "language": language,
             "kaplan_version": __version__,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data_dir": str(folder.resolve()),
+            "data_dir": inputs.source,
             "data_hash": inputs.data_hash,
             "inputs": inputs.hashes,
             "params": params_as_dict(params),

@@ -5,7 +5,8 @@
   is drawn is stated in :mod:`kaplan.sample.world` (dealers, staff, products, customers, sales,
   annual targets) and :mod:`kaplan.sample.leads` (leads, factors, contacts, KPI submissions).
 - :func:`write_sample` writes them as ``NAME.csv`` (UTF-8, no index, ISO dates), ``NAME.xlsx`` (one
-  sheet named NAME, real date cells) or ``NAME.parquet``.
+  sheet named NAME, real date cells) or ``NAME.parquet``, or as one table each into a SQLite file
+  (``--format sqlite``, :func:`write_database`, which also writes into any SQLAlchemy URL).
 - :func:`demo_data_dir` returns the bundled demo data set (scale demo, seed 7, until 2026-06-20, CSV),
   generated once into a per-user cache folder.
 
@@ -41,7 +42,7 @@ from kaplan.sample.world import SCALES, Scale
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("csv", "xlsx", "parquet")
+FORMATS = ("csv", "xlsx", "parquet", "sqlite")
 DEMO = {"scale": "demo", "seed": 7, "until": date(2026, 6, 20)}
 FIRST_DAY = date(2023, 1, 1)
 LAST_DAY = date(2035, 12, 31)
@@ -181,13 +182,33 @@ def _cells(series: pd.Series) -> list:
 
 
 WRITERS = {"csv": write_csv, "parquet": write_parquet}
+FILE_FORMATS = ("csv", "xlsx", "parquet")
+
+
+def write_database(url: str, tables: Tables) -> None:
+    """Each table into the database at ``url`` (replacing a table of that name), in one transaction.
+
+    Contract types: dates as DATE, whole numbers as BIGINT, numbers as DOUBLE PRECISION, text as TEXT;
+    blank cells as NULL.
+    """
+    import sqlalchemy as sa
+
+    kinds = {"date": sa.Date(), "int": sa.BigInteger(), "float": sa.Float(precision=53)}
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            for name, frame in tables:
+                types = {c.name: kinds.get(c.kind, sa.Text()) for c in TABLES[name].columns}
+                frame.to_sql(name, connection, if_exists="replace", index=False, dtype=types, chunksize=50_000)
+    finally:
+        engine.dispose()
 
 
 def other_format_files(out: Path, fmt: str) -> list[str]:
     """Table files in ``out`` of another format than ``fmt`` (the loader would see two of a table)."""
     if not out.is_dir():
         return []
-    others = [f"{name}.{other}" for name in TABLES for other in FORMATS if other != fmt]
+    others = [f"{name}.{other}" for name in TABLES for other in FILE_FORMATS if other != fmt]
     return sorted(name for name in others if (out / name).exists())
 
 
@@ -218,6 +239,14 @@ def write_sample(
     """Generate the sample data set and write one file per table into ``out``; returns ``out``."""
     _check(scale, until, fmt, seed)
     out = Path(out)
+    if fmt == "sqlite":
+        if out.is_dir():
+            raise KaplanError(f"{out} is a folder: give the SQLite file to write the sample tables into")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tables = sample_tables(scale, seed, until)
+        write_database(f"sqlite:///{out.resolve()}", tables)
+        log.info("sample %s seed %d until %s written into %s", scale, seed, until, out)
+        return out
     if out.exists() and not out.is_dir():
         raise KaplanError(f"{out} is a file: give a folder to write the sample tables into")
     clash = other_format_files(out, fmt)

@@ -10,9 +10,12 @@ entry built here) must be refused within a time bound and with bounded memory.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import os
 import shutil
+import sqlite3
 import sys
 import time
 import tracemalloc
@@ -28,7 +31,8 @@ from kaplan.run.cli import main
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BAD = FIXTURES / "bad"
 CASE_NAMES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
-CONTROL_FILES = {"expected.txt", "warnings.txt", "remove.txt"}
+CONTROL_FILES = {"expected.txt", "warnings.txt", "remove.txt", "database.sql"}
+DATABASE = "data.sqlite"  # a case with database.sql is read from this SQLite file in its folder
 BOMB_SECONDS = 2.0  # generous: each is refused in milliseconds; machines are noisy
 BOMB_PEAK_BYTES = 100 * 2**20
 
@@ -54,7 +58,33 @@ def applied(case: Path, tmp_path: Path) -> Path:
     for file in case.iterdir():
         if file.name not in CONTROL_FILES:
             shutil.copyfile(file, folder / file.name)
+    if (case / "database.sql").exists():
+        as_sqlite(folder, (case / "database.sql").read_text(encoding="utf-8"))
     return folder
+
+
+def data_argument(folder: Path) -> str:
+    """What ``--data`` names for a case: its folder, or (run from the folder) its SQLite database."""
+    return f"sqlite:///{DATABASE}" if (folder / DATABASE).exists() else str(folder)
+
+
+def as_sqlite(folder: Path, statements: str) -> None:
+    """The CSV tables of ``folder`` as text columns of ``folder/data.sqlite`` (blank cells NULL), then
+    ``statements`` run on it; the CSV files are removed."""
+    connection = sqlite3.connect(folder / DATABASE)
+    try:
+        for path in sorted(folder.glob("*.csv")):
+            header, *rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+            columns = ", ".join(f'"{c}" TEXT' for c in header)
+            connection.execute(f'CREATE TABLE "{path.stem}" ({columns})')
+            marks = ", ".join("?" for _ in header)
+            connection.executemany(f'INSERT INTO "{path.stem}" VALUES ({marks})',
+                                   [[v if v != "" else None for v in row] for row in rows])
+            path.unlink()
+        connection.executescript(statements)
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -63,7 +93,12 @@ def hashes(folder: Path) -> dict[str, str]:
 
 def checked(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """(exit code, stdout, stderr) of ``kaplan check`` on ``folder``."""
-    code = main(["check", "--data", str(folder)])
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        code = main(["check", "--data", data_argument(folder)])
+    finally:
+        os.chdir(here)
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -27,6 +27,7 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_openpyxl_parses_xml_with_defusedxml() -> None:
+    """openpyxl still opens a sheet that holds formulas (to find those without a saved value)."""
     assert openpyxl.DEFUSEDXML is True
 
 
@@ -53,20 +54,58 @@ def test_bom_csv_is_accepted(tmp_path: Path) -> None:
     assert tables.warnings == ()
 
 
-@pytest.mark.parametrize(("header", "line"), [("dealer_id", 2), ("经销商", 1)])
-def test_gbk_csv_names_the_file_the_line_and_the_fix(tmp_path: Path, header: str, line: int) -> None:
+GB_WARNING = (
+    "org: the file is not UTF-8: read as GBK/GB18030 (Excel's 'CSV' on Chinese Windows); "
+    "save it as 'CSV UTF-8' to be sure every character is read as written"
+)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_gbk_csv_is_read_with_one_warning(tmp_path: Path, encoding: str) -> None:
     folder = clean_copy(tmp_path)
     path = folder / "org.csv"
-    text = path.read_text(encoding="utf-8").replace("dealer_id,", f"{header},", 1)
-    path.write_bytes(text.encode("gbk"))
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    tables = load_tables(folder)
+    assert tables.org["dealer_name"].tolist() == ["冀北汽车", "晋中汽车"]
+    assert tables.warnings == (GB_WARNING,)
+
+
+def test_gb18030_only_characters_are_read(tmp_path: Path) -> None:
+    """A character outside GBK (four bytes in GB18030) is read too: the file is decoded as GB18030."""
+    path = tmp_path / "org.csv"
+    path.write_bytes("dealer_id,dealer_name\nD1,𠀀汽车\n".encode("gb18030"))
+    raw = read_table("org", path)
+    assert raw.frame is not None
+    assert raw.frame[1].tolist() == ["𠀀汽车"]
+    assert [w.message for w in raw.warnings] == [GB_WARNING.removeprefix("org: ")]
+
+
+@pytest.mark.parametrize(("header", "bad_line"), [("dealer_id", 3), ("经销商", 3)])
+def test_neither_utf8_nor_gb18030_names_the_line_of_the_bad_byte(tmp_path: Path, header: str, bad_line: int) -> None:
+    """GBK text with a byte no encoding allows (0xFF) on line 3: the line where GB18030 got stuck."""
+    folder = clean_copy(tmp_path)
+    path = folder / "org.csv"
+    lines = path.read_text(encoding="utf-8").replace("dealer_id,", f"{header},", 1).splitlines(keepends=True)
+    data = [line.encode("gbk") for line in lines]
+    data[2] = data[2].replace(b",", b",\xff", 1)
+    path.write_bytes(b"".join(data))
     with pytest.raises(InputError) as caught:
         load_tables(folder)
-    lines = str(caught.value).splitlines()
-    assert f"org (file {path}):" in lines
     assert (
-        f"  - org: the file is not UTF-8 text (first bad byte on line {line}; Excel's default on Chinese "
-        "Windows is GBK): save it as 'CSV UTF-8' and run again"
-    ) in lines
+        f"  - org: the file is neither UTF-8 nor GBK/GB18030 text (first bad byte on line {bad_line}): "
+        "save it as 'CSV UTF-8' and run again"
+    ) in str(caught.value).splitlines()
+
+
+def test_mostly_utf8_with_a_bad_byte_names_the_utf8_line(tmp_path: Path) -> None:
+    """UTF-8 text whose line 3 holds a lone 0xFF: UTF-8 read further than GB18030, so its line is named."""
+    path = tmp_path / "org.csv"
+    path.write_bytes("dealer_id,dealer_name\nD1,冀北汽车\nD2,晋中\xff\n".encode("utf-8", "surrogateescape"))
+    path.write_bytes(path.read_bytes().replace(b"\xc3\xbf", b"\xff"))
+    raw = read_table("org", path)
+    assert raw.frame is None
+    expected = "the file is neither UTF-8 nor GBK/GB18030 text (first bad byte on line 3)"
+    assert raw.problems[0].message.startswith(expected)
 
 
 def test_two_files_for_one_table(tmp_path: Path) -> None:

@@ -42,6 +42,19 @@ class Context:
             (folder / ".complete").write_text(f"{time.perf_counter() - started:.1f}\n")
         return folder
 
+    def data_dir_as(self, fmt: str) -> Path:
+        """The same national sample written as ``fmt`` (``xlsx``: about 10 minutes, once)."""
+        from kaplan.sample.write import generator_fingerprint, write_sample
+
+        if fmt == "csv":
+            return self.data_dir
+        folder = CACHE / f"{self.scale}-seed{self.seed}-{generator_fingerprint()}-{fmt}"
+        if not (folder / ".complete").exists():
+            started = time.perf_counter()
+            write_sample(folder, scale=self.scale, seed=self.seed, fmt=fmt)
+            (folder / ".complete").write_text(f"{time.perf_counter() - started:.1f}\n")
+        return folder
+
     @cached_property
     def tables(self):
         import kaplan

@@ -62,3 +62,50 @@ def published(hostile_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
     out = tmp_path_factory.mktemp("outputs")
     return run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, lang="zh")
+
+
+# --- a real PostgreSQL server, started and stopped by the test session -------------------------
+
+POSTGRES_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    """``command`` run as the ``postgres`` system user when we are root (initdb refuses root)."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> object:
+    """The URL of a PostgreSQL server of its own (unix socket in a temporary folder, a free port).
+
+    Debian's ``postgresql`` package provides initdb and pg_ctl (CI installs it, see .ci/run); without
+    them the tests that need a server are skipped, naming what is missing.
+    """
+    import pwd
+    import shutil
+    import socket
+    import subprocess
+
+    if not POSTGRES_BINARIES:
+        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: "
+                    "apt-get install postgresql (CI installs it)")
+    bin_dir = POSTGRES_BINARIES[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="kaplan-pg-"))
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = folder / "data"
+    run = lambda *args: subprocess.run(_as_server_user([str(bin_dir / args[0]), *args[1:]]),  # noqa: E731
+                                       check=True, capture_output=True, text=True)  # fmt: skip
+    run("initdb", "-D", str(data), "-A", "trust", "-U", "kaplan", "-E", "UTF8", "--no-locale")
+    run("pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w", "-o",
+        f"-p {port} -k {folder} -c listen_addresses=''", "start")  # fmt: skip
+    try:
+        yield f"postgresql://kaplan@/postgres?host={folder}&port={port}"
+    finally:
+        subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                       capture_output=True)  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)

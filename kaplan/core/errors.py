@@ -87,7 +87,13 @@ class ParamsError(KaplanError):
 
 
 class LockError(KaplanError):
-    """The annual targets differ from the locked annual plan."""
+    """A lock cannot be made or read, or the annual targets differ from the locked annual plan."""
+
+
+class LockChangedError(LockError):
+    """The annual targets differ from the locked annual plan: exit code 3 (docs/operations.md "Exit codes")."""
+
+    exit_code = 3
 
 
 class PublishError(KaplanError):

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaplan.core.errors import LockError
+from kaplan.core.errors import LockChangedError, LockError
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,8 @@ def _describe(year: int, version: Path, diff: pd.DataFrame) -> list[str]:
 
 
 def verify_locks(annual_targets: pd.DataFrame, locks_dir: Path) -> None:
-    """Raise :class:`LockError` unless every locked year's targets equal its latest lock version."""
+    """Raise :class:`LockChangedError` (exit code 3) unless every locked year's targets equal its latest lock
+    version; :class:`LockError` when a lock cannot be read."""
     locks_dir = Path(locks_dir)
     if not locks_dir.is_dir():
         return
@@ -172,7 +173,7 @@ def verify_locks(annual_targets: pd.DataFrame, locks_dir: Path) -> None:
             continue
         problems.extend(_describe(year, found[-1], differences(locked, current)))
     if problems:
-        raise LockError(
+        raise LockChangedError(
             "\n".join(
                 [
                     *problems,

@@ -1,0 +1,110 @@
+"""The ``kaplan`` command line: help for every option, clear refusals, ``--month auto`` on a fixed clock,
+exit codes (docs/operations.md "Exit codes")."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from inputcases import CLEAN
+
+from kaplan.run import cli
+from kaplan.run.cli import main, parser
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)  # no params/ of a checkout
+
+
+def _subcommands(top: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_every_option_of_every_command_has_a_help_line() -> None:
+    top = parser()
+    commands = _subcommands(top)
+    assert set(commands) == {"init", "sample", "check", "lock", "run", "verify", "approve"}
+    missing = [
+        f"{name} {'/'.join(action.option_strings) or action.dest}"
+        for name, command in [("kaplan", top), *commands.items()]
+        for action in command._actions
+        if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction) and not (action.help or "").strip()
+    ]
+    assert missing == []
+
+
+def test_out_naming_a_file_is_refused_with_exit_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "report.txt"
+    out.write_text("not a folder", encoding="utf-8")
+    assert main(["run", "--month", "2026-02", "--data", str(CLEAN), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"kaplan run: --out {out} is a file, not a folder: give the folder to publish into")
+    assert "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_out_below_a_file_is_refused_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    blocker = tmp_path / "outputs"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["run", "--month", "2026-02", "--data", str(CLEAN), "--out", str(blocker / "x")]) == 2
+    assert f"--out {blocker} is a file, not a folder (in --out {blocker / 'x'})" in capsys.readouterr().err
+
+
+def test_a_month_without_annual_targets_is_refused_with_exit_4(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    assert main(["run", "--month", "2027-01", "--data", str(CLEAN), "--out", str(out)]) == 4
+    err = capsys.readouterr().err
+    assert "kaplan run: the data do not cover month 2027-01 (nothing was written):" in err
+    assert "  - no annual targets for 2027 (the data have 2026): add the year's rows to annual_targets" in err
+    assert not out.exists()
+
+
+def test_month_auto_runs_the_months_of_the_clock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture) -> None:  # fmt: skip
+    ran: list[str] = []
+
+    def fake_run(month: str, **_: object) -> Path:
+        ran.append(month)
+        return tmp_path / month / "v1"
+
+    monkeypatch.setattr(cli, "run_month", fake_run)
+    assert main(["run", "--month", "auto", "--data", str(CLEAN)], today=lambda: date(2026, 7, 2)) == 0
+    assert ran == ["2026-06", "2026-07"]
+    ran.clear()
+    assert main(["run", "--month", "auto", "--data", str(CLEAN)], today=lambda: date(2026, 7, 3)) == 0
+    assert ran == ["2026-07"]
+    assert capsys.readouterr().out.count("published") == 3
+
+
+def test_month_auto_reads_the_closing_days_from_the_parameters(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "default.yaml").write_text("kpi:\n  compile_deadline_day: 5\n", encoding="utf-8")
+    ran: list[str] = []
+    monkeypatch.setattr(cli, "run_month", lambda month, **_: ran.append(month) or tmp_path)
+    assert main(["run", "--month", "auto"], today=lambda: date(2026, 7, 5)) == 0
+    assert ran == ["2026-06", "2026-07"]
+
+
+def test_a_month_that_is_neither_yyyy_mm_nor_auto_is_a_usage_error(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["run", "--month", "today"])
+    assert caught.value.code == 2
+    assert "expected a month as YYYY-MM, found 'today'" in capsys.readouterr().err
+
+
+def test_annual_targets_that_differ_from_the_lock_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(CLEAN, data)
+    assert main(["lock", "--year", "2026", "--data", str(data)]) == 0
+    targets = data / "annual_targets.csv"
+    text = targets.read_text(encoding="utf-8")
+    targets.write_text(text.replace("command,40", "command,45"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--data", str(data)]) == 3
+    assert "D1 command: 40 -> 45 (changed)" in capsys.readouterr().err

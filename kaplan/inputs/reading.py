@@ -32,7 +32,7 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -334,10 +334,13 @@ def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan | str:
                 letters = {c for c, _ in refs}
                 max_col = max(max_col, *(column_index(c) for c in letters))
                 max_row = max(max_row, *map(int, {r for _, r in refs}))
-            has_formulas = has_formulas or bool(_FORMULA.search(block))
-            merged.extend(
-                (int(r1), column_index(c1), int(r2), column_index(c2)) for c1, r1, c2, r2 in _MERGE.findall(block)
-            )
+            # plain substring tests first: a sheet without formulas or merges costs no regex pass
+            has_formulas = has_formulas or (b"<f" in block and bool(_FORMULA.search(block)))
+            if b"<mergeCell" in block:
+                merged.extend(
+                    (int(r1), column_index(c1), int(r2), column_index(c2))
+                    for c1, r1, c2, r2 in _MERGE.findall(block)
+                )
             refused = _extent_refused(max_row, max_col)
             if refused:
                 return refused
@@ -465,16 +468,22 @@ def body_columns(rows: list[list[object]], height: int) -> list[list[str]]:
     Calamine gives a rectangle of Python values; each column is converted once per distinct value
     (a sales column of a million cells holds about a thousand distinct dates).
     """
-    columns = [column_text(column) for column in zip(*rows, strict=True)]
+    width = max(map(len, rows), default=0)
+    if any(len(row) != width for row in rows):  # calamine gives a rectangle; pad anything else
+        rows = [[*row, *[""] * (width - len(row))] for row in rows]
+    grid = np.empty((len(rows), width), dtype=object)  # references to the cells, read column by column
+    if rows and width:
+        grid[:, :] = rows
+    columns = [column_text(grid[:, j]) for j in range(grid.shape[1])]
     missing = height - len(rows)
     return [column + [""] * missing for column in columns] if missing > 0 else columns
 
 
-def column_text(values: tuple[object, ...]) -> list[str]:
+def column_text(values: Sequence[object] | np.ndarray) -> list[str]:
     """A column of cell values as text (:func:`_cell_text`), each distinct value converted once."""
     kinds = set(map(type, values))
     if kinds <= {str}:
-        return list(values)  # type: ignore[arg-type]
+        return values.tolist() if isinstance(values, np.ndarray) else list(values)  # type: ignore[arg-type]
     if bool in kinds:  # True == 1 == 1.0: convert cell by cell
         return [_cell_text(v) for v in values]
     texts = {v: _cell_text(v) for v in set(values)}

@@ -157,7 +157,7 @@ def test_changed_locked_targets_stop_check_and_run(small_dir: Path, tmp_path: Pa
     check = ["check", "--data", str(data)]
     run = ["run", "--month", "2026-06", "--data", str(data), "--out", str(out)]
     for command in (check, run):
-        assert main([*command, "--params", str(params / "default.yaml")]) == 2
+        assert main([*command, "--params", str(params / "default.yaml")]) == 3  # docs/operations.md "Exit codes"
         err = capsys.readouterr().err
         assert cells[head.index("dealer_id")] in err and f"{old} -> {old + 5}" in err, err
         assert "kaplan lock" in err and "Traceback" not in err

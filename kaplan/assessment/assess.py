@@ -104,7 +104,7 @@ def assess(tables: Tables, month: MonthLike, as_of: pd.Timestamp, params: Params
     people = attainment.attainment_table(tables.staff, staff_scope(tables), facts, month, as_of, month_issued, ytd)
     checked = issued[issued["month"].isin(lookback_months(month, params.rectification.lookback_months))]
     trailing = rectification.rectification_list(
-        tables.org, tables.staff, facts, checked, month, as_of, params.rectification.gap
+        tables.org, tables.staff, facts, checked, month, as_of, params.rectification.gap, params.time_progress.basis
     )
     year = Month.of(month).year
     return Assessment(

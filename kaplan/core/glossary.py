@@ -99,6 +99,23 @@ TERMS: dict[str, tuple[str, str]] = {
     "equal": ("各月平均", "Equal months"),
     "seasonal_equal": ("无历史销量，各月平均", "no sales history at all: months weighted equally"),
     "year": ("年度", "Year"),
+    # --- festival-aware seasonality and its backtest (§2.1)
+    "jan_feb_split": ("一二月拆分依据", "January/February split"),
+    "pooled": ("历年合并", "Pooled years"),
+    "festival": ("春节所在月", "Spring Festival month"),
+    "no_same_festival_month": ("历史年份春节均不在同月，沿用合并比例",
+                               "no history year with the festival in the same month: pooled split kept"),
+    "seasonal_no_same_festival_month": ("历史年份春节均不在同月，一二月沿用合并比例",
+                                        "no history year had the Spring Festival in the same month: "
+                                        "pooled January/February split kept"),
+    "seasonality_backtest": ("季节性回测", "Seasonality backtest"),
+    "method": ("方法", "Method"),
+    "festival_date": ("春节日期", "Spring Festival"),
+    "months": ("对比月数", "Months compared"),
+    "tvd": ("全年比重偏差", "Share distance (TVD)"),
+    "jan_error": ("一月偏差", "January error"),
+    "feb_error": ("二月偏差", "February error"),
+    "mean": ("平均（绝对值）", "Mean (absolute)"),
     # --- progress board (§2.3), the seed's column labels
     "sales_to_prev_month": ("1-(N-1)月销售", "Sales Jan to last month"),
     "annual_progress": ("年度计划进度", "Annual progress"),

@@ -190,13 +190,27 @@ class PerCapita(Strict):
     development_months: Annotated[int, Field(ge=1, le=12)] = 5
 
 
+class Seasonality(Strict):
+    """How the January+February block of the seasonal shares is split (docs/method.md §2.1)."""
+
+    method: Literal["pooled", "festival"] = "festival"
+
+
+class TimeProgress(Strict):
+    """What time progress (时间进度) counts: calendar days or official working days (docs/method.md §2.3)."""
+
+    basis: Literal["calendar", "working_days"] = "calendar"
+
+
 class Params(Strict):
     split_weights: SplitWeights = SplitWeights()
     history_years: Annotated[int, Field(ge=1, le=10)] = 3
     quarter_adjustments: dict[Literal[1, 2, 3, 4], Adjustment] = Field(default_factory=dict)
     month_adjustments: dict[Annotated[int, Field(ge=1, le=12)], Adjustment] = Field(default_factory=dict)
+    seasonality: Seasonality = Seasonality()
     rolling: bool = True
     status: StatusThresholds = StatusThresholds()
+    time_progress: TimeProgress = TimeProgress()
     stale_days: Annotated[int, Field(ge=1)] = 7
     # window of report dates for the reported -> won conversion per channel and class
     conversion_window_months: Annotated[int, Field(ge=1, le=120)] = 12

@@ -94,15 +94,17 @@ def region_targets(provinces: pd.DataFrame) -> pd.DataFrame:
 
 
 def seasonal_warnings(seasonal: pd.DataFrame) -> pd.DataFrame:
-    """One row per line whose seasonality is not its own history."""
+    """One row per line whose seasonality is not its own history, and one per line whose
+    January/February split found no history year with the plan year's festival month."""
     fallback = seasonal[seasonal["basis"] != "own"].drop_duplicates("line")
+    unsplit = seasonal[seasonal["jan_feb_split"] == "no_same_festival_month"].drop_duplicates("line")
     return pd.DataFrame(
         {
             "level": "seasonal",
             "province": "",
-            "line": fallback["line"].to_numpy(),
+            "line": [*fallback["line"], *unsplit["line"]],
             "component": "",
-            "issue": ("seasonal_" + fallback["basis"]).to_numpy(),
+            "issue": [*("seasonal_" + fallback["basis"]), *("seasonal_" + unsplit["jan_feb_split"])],
         }
     ).astype("str")
 
@@ -139,15 +141,19 @@ def month_targets(
     )
 
 
-def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None,
+                   seasonality: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
     """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (docs/operations.md §4 columns).
 
-    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``.
+    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a sheet ``scenarios``; with
+    ``seasonality`` (:func:`kaplan.plan.seasonality_backtest.seasonality_backtest`), a sheet ``seasonality``.
     """
     frames = {"plan": mt.plan, "province": mt.province, "dealer": mt.dealer}
     sheets = {name: frames[name][list(columns)].reset_index(drop=True) for name, columns in SHEET_COLUMNS.items()}
     if scenarios is not None:
         sheets["scenarios"] = scenarios.reset_index(drop=True)
+    if seasonality is not None:
+        sheets["seasonality"] = seasonality.reset_index(drop=True)
     return sheets
 
 

@@ -32,20 +32,23 @@ class Strict(BaseModel):
 
 
 class SplitWeights(Strict):
-    """The seed's three "XX%" weights of the composite split (docs/method.md §2.2)."""
+    """The seed's three "XX%" weights of the composite split, and the optional weighted-pipeline
+    weight (known tenders, 0 by default: the seed's formula) (docs/method.md §2.2)."""
 
     trailing3: NonNegative = 0.4
     last_month: NonNegative = 0.3
     annual: NonNegative = 0.3
+    pipeline: NonNegative = 0.0
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> SplitWeights:
-        if self.trailing3 + self.last_month + self.annual <= 0:
-            raise ValueError("weights trailing3, last_month and annual are all 0: give at least one a positive weight")
+        if self.trailing3 + self.last_month + self.annual + self.pipeline <= 0:
+            raise ValueError("weights trailing3, last_month, annual and pipeline are all 0: "
+                             "give at least one a positive weight")
         return self
 
-    def as_tuple(self) -> tuple[float, float, float]:
-        return (self.trailing3, self.last_month, self.annual)
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.trailing3, self.last_month, self.annual, self.pipeline)
 
 
 class Scenario(SplitWeights):

@@ -34,7 +34,7 @@ def test_manifest_records_month_params_inputs_and_outputs(published: Path) -> No
     manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["month"] == "2026-06" and manifest["as_of"] == "2026-06-20"
     assert manifest["version"] == "v1"
-    assert manifest["params"]["split_weights"] == {"trailing3": 0.4, "last_month": 0.3, "annual": 0.3}
+    assert manifest["params"]["split_weights"] == {"trailing3": 0.4, "last_month": 0.3, "annual": 0.3, "pipeline": 0.0}
     assert set(manifest["inputs"]) >= {"org", "sales", "annual_targets"}
     assert "index.html" in manifest["outputs"]
 

@@ -3,7 +3,8 @@
 For month M as of day d (``D`` days in M), per dealer with issued target ``T`` (all lines) and
 ``mtd`` units sold from the 1st of M through d::
 
-    time_progress  = d / D
+    time_progress  = d / D          (d, D counted in calendar days, or in official working days when
+                                     params.time_progress.basis = working_days, docs/method.md §2.3)
     month_progress = mtd / T
     trailing       = T > 0  and  time_progress - month_progress > gap      (gap = params.rectification.gap)
     gap_units      = ceil(T * d / D) - mtd        units needed to be back on the time-progress line
@@ -28,6 +29,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from kaplan.core.calendar import Basis, time_progress_parts
 from kaplan.core.months import Month, MonthLike, month_labels
 
 log = logging.getLogger(__name__)
@@ -90,7 +92,8 @@ def managers_by_province(staff: pd.DataFrame) -> pd.Series:
 
 
 def rectification_list(org: pd.DataFrame, staff: pd.DataFrame, facts: pd.DataFrame, targets: pd.DataFrame,
-                       month: MonthLike, as_of: pd.Timestamp, gap: float) -> pd.DataFrame:  # fmt: skip
+                       month: MonthLike, as_of: pd.Timestamp, gap: float,
+                       basis: Basis = "calendar") -> pd.DataFrame:  # fmt: skip
     """The ``rectification`` sheet: dealers trailing in ``month``, largest gap in units first.
 
     ``targets`` holds issued targets with ``month, dealer_id, target`` (and optionally ``line``) for
@@ -100,11 +103,11 @@ def rectification_list(org: pd.DataFrame, staff: pd.DataFrame, facts: pd.DataFra
     as_of = pd.Timestamp(as_of)
     dealer_targets = dealer_month_targets(targets[targets["month"] <= month])
     months = sorted(dealer_targets["month"].unique())
-    days = as_of.days_in_month
-    flags = trailing_flags(dealer_targets, month_actuals(facts, months, as_of), month, as_of.day / days, gap)
+    elapsed, days = time_progress_parts(as_of, basis)
+    flags = trailing_flags(dealer_targets, month_actuals(facts, months, as_of), month, elapsed / days, gap)
     now = flags[(flags["month"] == month) & flags["trailing"]].copy()
     now["months_trailing"] = now["dealer_id"].map(consecutive_months(flags, month)).astype("int64")
-    now["gap_units"] = -((-now["target"] * as_of.day) // days) - now["units"]
+    now["gap_units"] = -((-now["target"] * elapsed) // days) - now["units"]
     info = org.set_index("dealer_id")
     now["region"] = now["dealer_id"].map(info["region"])
     now["province"] = now["dealer_id"].map(info["province"])

@@ -33,20 +33,23 @@ class Strict(BaseModel):
 
 
 class SplitWeights(Strict):
-    """The seed's three "XX%" weights of the composite split (docs/method.md §2.2)."""
+    """The seed's three "XX%" weights of the composite split, and the optional weighted-pipeline
+    weight (known tenders, 0 by default: the seed's formula) (docs/method.md §2.2)."""
 
     trailing3: NonNegative = 0.4
     last_month: NonNegative = 0.3
     annual: NonNegative = 0.3
+    pipeline: NonNegative = 0.0
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> SplitWeights:
-        if self.trailing3 + self.last_month + self.annual <= 0:
-            raise ValueError("weights trailing3, last_month and annual are all 0: give at least one a positive weight")
+        if self.trailing3 + self.last_month + self.annual + self.pipeline <= 0:
+            raise ValueError("weights trailing3, last_month, annual and pipeline are all 0: "
+                             "give at least one a positive weight")
         return self
 
-    def as_tuple(self) -> tuple[float, float, float]:
-        return (self.trailing3, self.last_month, self.annual)
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.trailing3, self.last_month, self.annual, self.pipeline)
 
 
 class Scenario(SplitWeights):
@@ -254,13 +257,27 @@ class PerCapita(Strict):
         return self
 
 
+class Seasonality(Strict):
+    """How the January+February block of the seasonal shares is split (docs/method.md §2.1)."""
+
+    method: Literal["pooled", "festival"] = "festival"
+
+
+class TimeProgress(Strict):
+    """What time progress (时间进度) counts: calendar days or official working days (docs/method.md §2.3)."""
+
+    basis: Literal["calendar", "working_days"] = "calendar"
+
+
 class Params(Strict):
     split_weights: SplitWeights = SplitWeights()
     history_years: Annotated[int, Field(ge=1, le=10)] = 3
     quarter_adjustments: dict[Literal[1, 2, 3, 4], Adjustment] = Field(default_factory=dict)
     month_adjustments: dict[Annotated[int, Field(ge=1, le=12)], Adjustment] = Field(default_factory=dict)
+    seasonality: Seasonality = Seasonality()
     rolling: bool = True
     status: StatusThresholds = StatusThresholds()
+    time_progress: TimeProgress = TimeProgress()
     stale_days: Annotated[int, Field(ge=1)] = 7
     # window of report dates for the reported -> won conversion per channel and class
     conversion_window_months: Annotated[int, Field(ge=1, le=120)] = 12

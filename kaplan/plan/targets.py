@@ -12,6 +12,9 @@ plan. Composites are those of :mod:`kaplan.plan.composite` (province shares with
 within their province and line). The raw sums are computed once at dealer level and added up to
 provinces, so the sales are grouped only once.
 
+The ``province`` and ``dealer`` sheets carry ``s_pipeline`` (before ``composite``) only when the
+pipeline weight is above 0: with the default weight 0 the sheets are the seed's.
+
 ``warnings`` lists every dropped component and equal split (:func:`kaplan.plan.composite.dropped_components`)
 and the lines whose seasonality fell back to all lines or to equal months (``level = seasonal``).
 """
@@ -35,6 +38,7 @@ from kaplan.plan.composite import (
     dropped_components,
     province_sums,
     unit_sums,
+    weights_tuple,
 )
 from kaplan.plan.seasonal import issued_plan, plan_table, seasonal_shares
 
@@ -47,6 +51,7 @@ SHEET_COLUMNS = {
     "dealer": ("month", "region", "province", "dealer_id", "dealer_name", "line", "s_trailing3",
                "s_last_month", "s_annual", "composite", "target"),
 }  # fmt: skip
+PIPELINE_COLUMN = "s_pipeline"
 REGION_COLUMNS = ("month", "region", "line", "target")
 WARNING_COLUMNS = ("level", "province", "line", "component", "issue")
 
@@ -94,17 +99,27 @@ def region_targets(provinces: pd.DataFrame) -> pd.DataFrame:
 
 
 def seasonal_warnings(seasonal: pd.DataFrame) -> pd.DataFrame:
-    """One row per line whose seasonality is not its own history."""
+    """One row per line whose seasonality is not its own history, and one per line whose
+    January/February split found no history year with the plan year's festival month."""
     fallback = seasonal[seasonal["basis"] != "own"].drop_duplicates("line")
+    unsplit = seasonal[seasonal["jan_feb_split"] == "no_same_festival_month"].drop_duplicates("line")
     return pd.DataFrame(
         {
             "level": "seasonal",
             "province": "",
-            "line": fallback["line"].to_numpy(),
+            "line": [*fallback["line"], *unsplit["line"]],
             "component": "",
-            "issue": ("seasonal_" + fallback["basis"]).to_numpy(),
+            "issue": [*("seasonal_" + fallback["basis"]), *("seasonal_" + unsplit["jan_feb_split"])],
         }
     ).astype("str")
+
+
+def sheet_columns(level: str, pipeline: bool) -> list[str]:
+    """The ``level`` sheet's columns: :data:`SHEET_COLUMNS`, with ``s_pipeline`` if ``pipeline`` (its weight > 0)."""
+    columns = list(SHEET_COLUMNS[level])
+    if level in ("province", "dealer") and pipeline:
+        columns.insert(columns.index("composite"), PIPELINE_COLUMN)
+    return columns
 
 
 def month_targets(
@@ -115,9 +130,10 @@ def month_targets(
     month = str(Month.of(month))
     seasonal = seasonal_shares(data, Month.of(month).year, params)
     plan = plan_table(data, month, params, seasonal)
-    sums = unit_sums(data, month)
+    sums = unit_sums(data, month, params.stage_probabilities)
     dealer_comp = components_from_sums(sums, month, "dealer")
     province_comp = components_from_sums(province_sums(sums), month, "province")
+    pipeline = weights_tuple(weights)[3] > 0
     provinces, dealers = split_targets(province_comp, dealer_comp, issued_plan(plan, month), weights)
     warnings = pd.concat(
         [
@@ -132,22 +148,27 @@ def month_targets(
     return MonthTargets(
         month=month,
         plan=plan,
-        province=provinces[list(SHEET_COLUMNS["province"])],
-        dealer=dealers[list(SHEET_COLUMNS["dealer"])],
+        province=provinces[sheet_columns("province", pipeline)],
+        dealer=dealers[sheet_columns("dealer", pipeline)],
         region=region_targets(provinces),
         warnings=warnings[list(WARNING_COLUMNS)],
     )
 
 
-def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None,
+                   seasonality: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
     """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (docs/operations.md §4 columns).
 
-    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``.
+    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a sheet ``scenarios``; with
+    ``seasonality`` (:func:`kaplan.plan.seasonality_backtest.seasonality_backtest`), a sheet ``seasonality``.
     """
     frames = {"plan": mt.plan, "province": mt.province, "dealer": mt.dealer}
-    sheets = {name: frames[name][list(columns)].reset_index(drop=True) for name, columns in SHEET_COLUMNS.items()}
+    pipeline = PIPELINE_COLUMN in mt.province
+    sheets = {name: frames[name][sheet_columns(name, pipeline)].reset_index(drop=True) for name in SHEET_COLUMNS}
     if scenarios is not None:
         sheets["scenarios"] = scenarios.reset_index(drop=True)
+    if seasonality is not None:
+        sheets["seasonality"] = seasonality.reset_index(drop=True)
     return sheets
 
 

@@ -17,10 +17,10 @@ from kaplan.report.xlsx import Sheet, write_xlsx
 
 # columns whose values are codes to translate for people (machine codes stay in machine columns)
 CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item", "base", "period",
-                "segment", "industry", "purchase_method", "attitude", "state")  # fmt: skip
+                "segment", "industry", "purchase_method", "attitude", "state", "method", "year")  # fmt: skip
 # numbers shown as percentages: ratios by the ending of their machine name (``rate`` alone is money)
 SHARE_SUFFIXES = ("share", "progress", "growth", "composite", "coverage", "attainment", "probability",
-                  "conversion", "_rate", "tvd", "attainment_from", "attainment_to")  # fmt: skip
+                  "conversion", "_rate", "tvd", "_error", "attainment_from", "attainment_to")  # fmt: skip
 # whole numbers that are calendar years: shown without a thousands separator
 YEAR_COLUMNS = ("year",)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")

@@ -53,7 +53,11 @@ WARNING_COLUMNS = ("level", "province", "line", "component", "issue")
 
 @dataclass(frozen=True)
 class MonthTargets:
-    """Everything issued for one month: the plan table, the three levels and the warnings."""
+    """Everything issued for one month: the plan table, the three levels and the warnings.
+
+    ``adjustments``: the manual adjustments applied to the dealer targets
+    (:func:`kaplan.plan.adjustments.apply_adjustments`), ``None`` for the formula targets.
+    """
 
     month: str
     plan: pd.DataFrame
@@ -61,6 +65,7 @@ class MonthTargets:
     dealer: pd.DataFrame
     region: pd.DataFrame
     warnings: pd.DataFrame
+    adjustments: pd.DataFrame | None = None
 
 
 def province_targets(shares: pd.DataFrame, plan: pd.Series) -> pd.DataFrame:
@@ -142,13 +147,33 @@ def month_targets(
 def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (docs/operations.md §4 columns).
 
-    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``.
+    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``;
+    when the month has manual adjustments, a last sheet ``adjustments`` (formula and adjusted targets).
     """
     frames = {"plan": mt.plan, "province": mt.province, "dealer": mt.dealer}
     sheets = {name: frames[name][list(columns)].reset_index(drop=True) for name, columns in SHEET_COLUMNS.items()}
     if scenarios is not None:
         sheets["scenarios"] = scenarios.reset_index(drop=True)
+    if mt.adjustments is not None and len(mt.adjustments):
+        sheets["adjustments"] = mt.adjustments.reset_index(drop=True)
     return sheets
 
 
-__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_sheets"]
+def targets_by_line(frame: pd.DataFrame, level: str = "dealer") -> pd.DataFrame:
+    """One row per unit of ``level`` (dealer or province) with one target column per line and ``total``.
+
+    ``frame``: the ``dealer`` or ``province`` targets (one row per unit x line); units keep their order,
+    lines the order they first appear in; a line a unit has no row for is 0. ``total`` is the sum of
+    the unit's lines, so the columns of a region add up to its issued region target.
+    """
+    keys = ["month", "region", "province", *(["dealer_id", "dealer_name"] if level == "dealer" else [])]
+    lines = list(dict.fromkeys(frame["line"]))
+    wide = frame.pivot_table(index=keys, columns="line", values="target", aggfunc="sum", sort=False, fill_value=0)
+    wide = wide.reindex(columns=lines, fill_value=0).astype("int64")
+    out = wide.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    out["total"] = wide.sum(axis=1).to_numpy(dtype="int64")
+    return out[[*keys, *lines, "total"]]
+
+
+__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_by_line", "targets_sheets"]

@@ -46,8 +46,8 @@ def _request(*rows: tuple[str, str, object]) -> pd.DataFrame:
 def _record(request: pd.DataFrame, earlier: tuple[Record, ...] = (), mode: str = "refuse",
             issued: MonthTargets = FORMULA) -> Record:  # fmt: skip
     checked = checked_request(request, issued.dealer, source="edit.xlsx")
-    return new_record(issued, earlier, checked, by="张总监", at="2026-06-21T09:00:00+08:00",
-                      reason="招标确定由乙承接", source="edit.xlsx", source_sha256="ab", province_totals=mode)  # fmt: skip
+    return new_record(issued, earlier, checked, by="张总监", at="2026-06-21T09:00:00+08:00", reason="招标确定由乙承接",
+                      source="edit.xlsx", source_sha256="ab", province_totals=mode)
 
 
 def test_moving_five_units_within_a_province_is_recorded_and_issued() -> None:
@@ -58,7 +58,8 @@ def test_moving_five_units_within_a_province_is_recorded_and_issued() -> None:
     got = issued.dealer.set_index(["dealer_id", "line"])["target"]
     assert got[("D1", "command")] == 5 and got[("D2", "command")] == 11 and got[("D3", "command")] == 4
     assert issued.dealer.groupby("province")["target"].sum().to_dict() == {"江苏": 22, "浙江": 10, "河北": 5}
-    assert table[["dealer_id", "formula_target", "adjusted_target", "change", "reason", "adjusted_by"]].values.tolist() == [
+    shown = table[["dealer_id", "formula_target", "adjusted_target", "change", "reason", "adjusted_by"]]
+    assert shown.values.tolist() == [
         ["D1", 10, 5, -5, "招标确定由乙承接", "张总监"], ["D2", 6, 11, 5, "招标确定由乙承接", "张总监"]]
     assert issued.adjustments is table and issue_version([record]) == "v2" and issue_version([]) == "v1"
 

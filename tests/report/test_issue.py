@@ -123,7 +123,7 @@ def test_one_row_per_dealer_subtotals_sum_and_region_total_is_the_issued_target(
 
 def test_province_sheet_matches_the_province_targets(pack: tuple) -> None:
     path, targets, region = pack
-    header, body = _table(openpyxl.load_workbook(path)["省区目标"])
+    _, body = _table(openpyxl.load_workbook(path)["省区目标"])
     mine = targets.province[targets.province["region"] == region]
     assert [r[0] for r in body[:-1]] == list(dict.fromkeys(mine["province"]))
     assert body[-1][0] == "大区合计" and body[-1][4] == mine["target"].sum()

@@ -20,6 +20,10 @@ not given, so it is at most the number of months of targets supplied.
 
 Each listed dealer shows its region, province, name and the province's regional manager(s)
 (staff of role ``regional_manager`` in that province, names joined by "、", blank when none).
+
+The rectification notice (整改通知, :func:`notices`) is the list split by region, one sheet each, by
+province and then largest gap first, with three blank columns for the field to fill in by hand:
+``requirement`` (整改要求), ``deadline`` (完成期限) and ``dealer_feedback`` (经销商反馈).
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ RECTIFICATION_COLUMNS = (
     "region", "province", "dealer_id", "dealer_name", "regional_manager", "month_target", "mtd",
     "month_progress", "time_progress", "gap_units", "months_trailing",
 )  # fmt: skip
+NOTICE_COLUMNS = (
+    "province", "dealer_id", "dealer_name", "regional_manager", "month_target", "mtd", "month_progress",
+    "gap_units", "months_trailing", "requirement", "deadline", "dealer_feedback",
+)  # fmt: skip
+FIELD_COLUMNS = ("requirement", "deadline", "dealer_feedback")
 TOLERANCE = 1e-9  # float noise when a dealer sits exactly on the gap
 
 
@@ -118,3 +127,18 @@ def rectification_list(org: pd.DataFrame, staff: pd.DataFrame, facts: pd.DataFra
     log.info("rectification %s as of %s: %d dealers trailing by more than %.0f%%", month, as_of.date(),
              len(out), gap * 100)  # fmt: skip
     return out[list(RECTIFICATION_COLUMNS)].reset_index(drop=True)
+
+
+def notices(listing: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``{region: notice rows}`` of a :func:`rectification_list`, regions in order of first appearance.
+
+    Rows by province (in order of appearance) and then largest gap first; the field columns blank.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for region, rows in listing.groupby("region", sort=False):
+        province_rank = {p: i for i, p in enumerate(rows["province"].drop_duplicates())}
+        ordered = rows.assign(_p=rows["province"].map(province_rank)).sort_values(
+            ["_p", "gap_units", "dealer_id"], ascending=[True, False, True], kind="stable")
+        blank = {c: pd.Series("", index=ordered.index, dtype="str") for c in FIELD_COLUMNS}
+        out[str(region)] = ordered.assign(**blank)[list(NOTICE_COLUMNS)].reset_index(drop=True)
+    return out

@@ -269,6 +269,20 @@ class TimeProgress(Strict):
     basis: Literal["calendar", "working_days"] = "calendar"
 
 
+class Issue(Strict):
+    """The regional issue workbooks and manual adjustments of the issued targets (docs/method.md §2.2).
+
+    ``issued_by``: who issues the targets, printed in each workbook's title block (blank: the
+    key-account department, in the report language). ``province_totals``: what ``kaplan adjust`` does
+    when the adjusted dealer targets of a province x line no longer add up to its issued target:
+    ``refuse`` (the default) or ``rebalance`` (the province's dealers not named in any adjustment of
+    the month take up the difference, in proportion to their targets).
+    """
+
+    issued_by: str = ""
+    province_totals: Literal["refuse", "rebalance"] = "refuse"
+
+
 class Params(Strict):
     split_weights: SplitWeights = SplitWeights()
     history_years: Annotated[int, Field(ge=1, le=10)] = 3
@@ -290,6 +304,7 @@ class Params(Strict):
     rectification: Rectification = Rectification()
     per_capita: PerCapita = PerCapita()
     scenarios: tuple[Scenario, ...] = ()
+    issue: Issue = Issue()
 
     def quarter_adjustment(self, quarter: int) -> float:
         return self.quarter_adjustments.get(quarter, 0.0)  # type: ignore[call-overload]
@@ -317,6 +332,11 @@ def params_file_in_use(params_file: str | Path | None = None) -> Path:
         return Path(params_file)
     own = PARAMS_FOLDER / "default.yaml"
     return own if own.exists() else DEFAULT_FILE
+
+
+def adjustments_dir(params_file: str | Path | None = None) -> Path:
+    """Manual adjustments of issued targets live beside the params file: ``<params folder>/adjustments``."""
+    return params_folder(params_file) / "adjustments"
 
 
 def locks_dir(params_file: str | Path | None = None) -> Path:

@@ -58,7 +58,11 @@ WARNING_COLUMNS = ("level", "province", "line", "component", "issue")
 
 @dataclass(frozen=True)
 class MonthTargets:
-    """Everything issued for one month: the plan table, the three levels and the warnings."""
+    """Everything issued for one month: the plan table, the three levels and the warnings.
+
+    ``adjustments``: the manual adjustments applied to the dealer targets
+    (:func:`kaplan.plan.adjustments.apply_adjustments`), ``None`` for the formula targets.
+    """
 
     month: str
     plan: pd.DataFrame
@@ -66,6 +70,7 @@ class MonthTargets:
     dealer: pd.DataFrame
     region: pd.DataFrame
     warnings: pd.DataFrame
+    adjustments: pd.DataFrame | None = None
 
 
 def province_targets(shares: pd.DataFrame, plan: pd.Series) -> pd.DataFrame:
@@ -161,6 +166,7 @@ def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None,
 
     With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a sheet ``scenarios``; with
     ``seasonality`` (:func:`kaplan.plan.seasonality_backtest.seasonality_backtest`), a sheet ``seasonality``.
+    When the month has manual adjustments, a last sheet ``adjustments`` (formula and adjusted targets).
     """
     frames = {"plan": mt.plan, "province": mt.province, "dealer": mt.dealer}
     pipeline = PIPELINE_COLUMN in mt.province
@@ -169,7 +175,26 @@ def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None,
         sheets["scenarios"] = scenarios.reset_index(drop=True)
     if seasonality is not None:
         sheets["seasonality"] = seasonality.reset_index(drop=True)
+    if mt.adjustments is not None and len(mt.adjustments):
+        sheets["adjustments"] = mt.adjustments.reset_index(drop=True)
     return sheets
 
 
-__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_sheets"]
+def targets_by_line(frame: pd.DataFrame, level: str = "dealer") -> pd.DataFrame:
+    """One row per unit of ``level`` (dealer or province) with one target column per line and ``total``.
+
+    ``frame``: the ``dealer`` or ``province`` targets (one row per unit x line); units keep their order,
+    lines the order they first appear in; a line a unit has no row for is 0. ``total`` is the sum of
+    the unit's lines, so the columns of a region add up to its issued region target.
+    """
+    keys = ["month", "region", "province", *(["dealer_id", "dealer_name"] if level == "dealer" else [])]
+    lines = list(dict.fromkeys(frame["line"]))
+    wide = frame.pivot_table(index=keys, columns="line", values="target", aggfunc="sum", sort=False, fill_value=0)
+    wide = wide.reindex(columns=lines, fill_value=0).astype("int64")
+    out = wide.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    out["total"] = wide.sum(axis=1).to_numpy(dtype="int64")
+    return out[[*keys, *lines, "total"]]
+
+
+__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_by_line", "targets_sheets"]

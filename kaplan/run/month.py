@@ -25,10 +25,12 @@ import pandas as pd
 from kaplan import __version__
 from kaplan.assessment.assess import assessed_month
 from kaplan.core.errors import KaplanError, PublishError
+from kaplan.core.files import sha256_file
 from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, as_of_date
-from kaplan.core.params import load_params, locks_dir, params_as_dict
+from kaplan.core.params import adjustments_dir, load_params, locks_dir, params_as_dict
 from kaplan.inputs.loader import load_tables
+from kaplan.report.context import adjustment_records
 from kaplan.report.export import notebook_html
 from kaplan.run.publish import publish, staging_dir, write_manifest
 from kaplan.sample.write import data_folder
@@ -89,6 +91,13 @@ def validated_inputs(folder: Path, params_file: Path | None, month: str, as_of: 
     return inputs
 
 
+def adjustment_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every manual adjustment record (``YYYY-MM/NNNN.json``) under ``folder``, by relative path."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.glob("*/*.json"))}
+
+
 def release_memory() -> None:
     """Hand freed memory back to the system before the notebook kernels start.
 
@@ -134,6 +143,8 @@ def run_month(
     assessed = assessed_month(month, assess)
     with step("parameters", timings):
         params = load_params(params_file, month)
+        adjustment_records(params_file, month)  # a record edited by hand stops the run before anything is written
+        adjustments = adjustment_hashes(adjustments_dir(params_file))
     with step("input validation", timings):
         folder = data_folder(data_dir)
         inputs = validated_inputs(folder, params_file, month, as_of)
@@ -171,6 +182,7 @@ def run_month(
             "data_hash": inputs.data_hash,
             "inputs": inputs.hashes,
             "params": params_as_dict(params),
+            "adjustments": adjustments,
             "reports": [r.notebook for r in reports],
             "timings_s": timings,
         }

@@ -51,14 +51,15 @@ def test_index_links_every_report_and_names_the_version(published: Path) -> None
 
 def test_targets_workbook_sheets_sum_exactly(published: Path) -> None:
     book = openpyxl.load_workbook(published / "targets_2026-06.xlsx", read_only=True)
-    assert book.sheetnames == ["plan", "province", "dealer", "scenarios", "seasonality"]
-    seasonality = list(book["seasonality"].iter_rows(min_row=2, values_only=True))
+    # sheet names in the report language
+    assert book.sheetnames == ["年度计划与月度下达", "省区目标", "经销商目标", "权重方案", "季节性回测"]
+    seasonality = list(book["季节性回测"].iter_rows(min_row=2, values_only=True))
     means = [row[0] for row in seasonality if row[1] == "平均（绝对值）"]
     assert means == ["历年合并", "春节所在月"]  # one mean row per method, in zh
-    scenarios = list(book["scenarios"].iter_rows(min_row=2, values_only=True))
+    scenarios = list(book["权重方案"].iter_rows(min_row=2, values_only=True))
     assert scenarios[0][1:4] == (0.4, 0.3, 0.3)  # the params' weights come first
-    province = list(book["province"].iter_rows(min_row=2, values_only=True))
-    dealer = list(book["dealer"].iter_rows(min_row=2, values_only=True))
+    province = list(book["省区目标"].iter_rows(min_row=2, values_only=True))
+    dealer = list(book["经销商目标"].iter_rows(min_row=2, values_only=True))
     assert sum(r[-1] for r in province) == sum(r[-1] for r in dealer) > 0
 
 

@@ -141,7 +141,7 @@ def assess(tables: Tables, month: MonthLike, as_of: pd.Timestamp, params: Params
     people = attainment.attainment_table(tables.staff, staff_scope(tables), facts, month, as_of, month_issued, before)
     checked = issued[issued["month"].isin(lookback_months(month, params.rectification.lookback_months))]
     trailing = rectification.rectification_list(
-        tables.org, tables.staff, facts, checked, month, until, params.rectification.gap
+        tables.org, tables.staff, facts, checked, month, until, params.rectification.gap, params.time_progress.basis
     )
     sold = int(facts.loc[(facts["date"] >= m.start) & (facts["date"] <= until), "units"].sum())
     pay = incentive.payouts(people, params.incentive, lang)

@@ -3,7 +3,8 @@
 For month M as of day d (``D`` days in M), per dealer with issued target ``T`` (all lines) and
 ``mtd`` units sold from the 1st of M through d::
 
-    time_progress  = d / D
+    time_progress  = d / D          (d, D counted in calendar days, or in official working days when
+                                     params.time_progress.basis = working_days, docs/method.md §2.3)
     month_progress = mtd / T
     trailing       = T > 0  and  time_progress - month_progress > gap      (gap = params.rectification.gap)
     gap_units      = ceil(T * d / D) - mtd        units needed to be back on the time-progress line
@@ -19,6 +20,10 @@ not given, so it is at most the number of months of targets supplied.
 
 Each listed dealer shows its region, province, name and the province's regional manager(s)
 (staff of role ``regional_manager`` in that province, names joined by "、", blank when none).
+
+The rectification notice (整改通知, :func:`notices`) is the list split by region, one sheet each, by
+province and then largest gap first, with three blank columns for the field to fill in by hand:
+``requirement`` (整改要求), ``deadline`` (完成期限) and ``dealer_feedback`` (经销商反馈).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from kaplan.core.calendar import Basis, time_progress_parts
 from kaplan.core.months import Month, MonthLike, month_labels
 
 log = logging.getLogger(__name__)
@@ -36,6 +42,11 @@ RECTIFICATION_COLUMNS = (
     "region", "province", "dealer_id", "dealer_name", "regional_manager", "month_target", "mtd",
     "month_progress", "time_progress", "gap_units", "months_trailing",
 )  # fmt: skip
+NOTICE_COLUMNS = (
+    "province", "dealer_id", "dealer_name", "regional_manager", "month_target", "mtd", "month_progress",
+    "gap_units", "months_trailing", "requirement", "deadline", "dealer_feedback",
+)  # fmt: skip
+FIELD_COLUMNS = ("requirement", "deadline", "dealer_feedback")
 TOLERANCE = 1e-9  # float noise when a dealer sits exactly on the gap
 
 
@@ -90,7 +101,8 @@ def managers_by_province(staff: pd.DataFrame) -> pd.Series:
 
 
 def rectification_list(org: pd.DataFrame, staff: pd.DataFrame, facts: pd.DataFrame, targets: pd.DataFrame,
-                       month: MonthLike, as_of: pd.Timestamp, gap: float) -> pd.DataFrame:  # fmt: skip
+                       month: MonthLike, as_of: pd.Timestamp, gap: float,
+                       basis: Basis = "calendar") -> pd.DataFrame:  # fmt: skip
     """The ``rectification`` sheet: dealers trailing in ``month``, largest gap in units first.
 
     ``targets`` holds issued targets with ``month, dealer_id, target`` (and optionally ``line``) for
@@ -100,11 +112,11 @@ def rectification_list(org: pd.DataFrame, staff: pd.DataFrame, facts: pd.DataFra
     as_of = pd.Timestamp(as_of)
     dealer_targets = dealer_month_targets(targets[targets["month"] <= month])
     months = sorted(dealer_targets["month"].unique())
-    days = as_of.days_in_month
-    flags = trailing_flags(dealer_targets, month_actuals(facts, months, as_of), month, as_of.day / days, gap)
+    elapsed, days = time_progress_parts(as_of, basis)
+    flags = trailing_flags(dealer_targets, month_actuals(facts, months, as_of), month, elapsed / days, gap)
     now = flags[(flags["month"] == month) & flags["trailing"]].copy()
     now["months_trailing"] = now["dealer_id"].map(consecutive_months(flags, month)).astype("int64")
-    now["gap_units"] = -((-now["target"] * as_of.day) // days) - now["units"]
+    now["gap_units"] = -((-now["target"] * elapsed) // days) - now["units"]
     info = org.set_index("dealer_id")
     now["region"] = now["dealer_id"].map(info["region"])
     now["province"] = now["dealer_id"].map(info["province"])
@@ -115,3 +127,18 @@ def rectification_list(org: pd.DataFrame, staff: pd.DataFrame, facts: pd.DataFra
     log.info("rectification %s as of %s: %d dealers trailing by more than %.0f%%", month, as_of.date(),
              len(out), gap * 100)  # fmt: skip
     return out[list(RECTIFICATION_COLUMNS)].reset_index(drop=True)
+
+
+def notices(listing: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``{region: notice rows}`` of a :func:`rectification_list`, regions in order of first appearance.
+
+    Rows by province (in order of appearance) and then largest gap first; the field columns blank.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for region, rows in listing.groupby("region", sort=False):
+        province_rank = {p: i for i, p in enumerate(rows["province"].drop_duplicates())}
+        ordered = rows.assign(_p=rows["province"].map(province_rank)).sort_values(
+            ["_p", "gap_units", "dealer_id"], ascending=[True, False, True], kind="stable")
+        blank = {c: pd.Series("", index=ordered.index, dtype="str") for c in FIELD_COLUMNS}
+        out[str(region)] = ordered.assign(**blank)[list(NOTICE_COLUMNS)].reset_index(drop=True)
+    return out

@@ -33,20 +33,23 @@ class Strict(BaseModel):
 
 
 class SplitWeights(Strict):
-    """The seed's three "XX%" weights of the composite split (docs/method.md §2.2)."""
+    """The seed's three "XX%" weights of the composite split, and the optional weighted-pipeline
+    weight (known tenders, 0 by default: the seed's formula) (docs/method.md §2.2)."""
 
     trailing3: NonNegative = 0.4
     last_month: NonNegative = 0.3
     annual: NonNegative = 0.3
+    pipeline: NonNegative = 0.0
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> SplitWeights:
-        if self.trailing3 + self.last_month + self.annual <= 0:
-            raise ValueError("weights trailing3, last_month and annual are all 0: give at least one a positive weight")
+        if self.trailing3 + self.last_month + self.annual + self.pipeline <= 0:
+            raise ValueError("weights trailing3, last_month, annual and pipeline are all 0: "
+                             "give at least one a positive weight")
         return self
 
-    def as_tuple(self) -> tuple[float, float, float]:
-        return (self.trailing3, self.last_month, self.annual)
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.trailing3, self.last_month, self.annual, self.pipeline)
 
 
 class Scenario(SplitWeights):
@@ -284,6 +287,30 @@ class Database(Strict):
 
     def column(self, table: str, name: str) -> str:
         return self.columns.get(table, {}).get(name) or name
+class Seasonality(Strict):
+    """How the January+February block of the seasonal shares is split (docs/method.md §2.1)."""
+
+    method: Literal["pooled", "festival"] = "festival"
+
+
+class TimeProgress(Strict):
+    """What time progress (时间进度) counts: calendar days or official working days (docs/method.md §2.3)."""
+
+    basis: Literal["calendar", "working_days"] = "calendar"
+
+
+class Issue(Strict):
+    """The regional issue workbooks and manual adjustments of the issued targets (docs/method.md §2.2).
+
+    ``issued_by``: who issues the targets, printed in each workbook's title block (blank: the
+    key-account department, in the report language). ``province_totals``: what ``kaplan adjust`` does
+    when the adjusted dealer targets of a province x line no longer add up to its issued target:
+    ``refuse`` (the default) or ``rebalance`` (the province's dealers not named in any adjustment of
+    the month take up the difference, in proportion to their targets).
+    """
+
+    issued_by: str = ""
+    province_totals: Literal["refuse", "rebalance"] = "refuse"
 
 
 class Params(Strict):
@@ -291,8 +318,10 @@ class Params(Strict):
     history_years: Annotated[int, Field(ge=1, le=10)] = 3
     quarter_adjustments: dict[Literal[1, 2, 3, 4], Adjustment] = Field(default_factory=dict)
     month_adjustments: dict[Annotated[int, Field(ge=1, le=12)], Adjustment] = Field(default_factory=dict)
+    seasonality: Seasonality = Seasonality()
     rolling: bool = True
     status: StatusThresholds = StatusThresholds()
+    time_progress: TimeProgress = TimeProgress()
     stale_days: Annotated[int, Field(ge=1)] = 7
     # window of report dates for the reported -> won conversion per channel and class
     conversion_window_months: Annotated[int, Field(ge=1, le=120)] = 12
@@ -309,6 +338,7 @@ class Params(Strict):
     # the newest sale more than this many days before the month's first day: stale data (warned or refused)
     stale_data_days: Annotated[int, Field(ge=0)] = 31
     stale_data_refuse: bool = False
+    issue: Issue = Issue()
 
     def quarter_adjustment(self, quarter: int) -> float:
         return self.quarter_adjustments.get(quarter, 0.0)  # type: ignore[call-overload]
@@ -336,6 +366,11 @@ def params_file_in_use(params_file: str | Path | None = None) -> Path:
         return Path(params_file)
     own = PARAMS_FOLDER / "default.yaml"
     return own if own.exists() else DEFAULT_FILE
+
+
+def adjustments_dir(params_file: str | Path | None = None) -> Path:
+    """Manual adjustments of issued targets live beside the params file: ``<params folder>/adjustments``."""
+    return params_folder(params_file) / "adjustments"
 
 
 def locks_dir(params_file: str | Path | None = None) -> Path:

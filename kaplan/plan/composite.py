@@ -5,8 +5,12 @@
     T3(u,l) = units sold in the calendar months M-3, M-2, M-1
     L1(u,l) = units sold in month M-1
     A(u,l)  = annual target of year(M)
-    s3 = T3/ΣT3,  s1 = L1/ΣL1,  sa = A/ΣA       (sums over the group of u)
-    c(u,l) = (w3·s3 + w1·s1 + wa·sa) / (w3 + w1 + wa)
+    P(u,l)  = Σ units × stage probability of the leads of u in l expected to close in M and
+              reported before M's first day (the weighted pipeline, known tenders)
+    s3 = T3/ΣT3,  s1 = L1/ΣL1,  sa = A/ΣA,  sp = P/ΣP       (sums over the group of u)
+    c(u,l) = (w3·s3 + w1·s1 + wa·sa + wp·sp) / (w3 + w1 + wa + wp)
+
+The pipeline weight ``wp`` is 0 by default: the seed's three-weight formula, to the last unit.
 
 The group is the line at ``province`` level and the (province, line) at ``dealer`` level, so dealer
 shares sum to 1 within their province. A component whose group sum is 0 is dropped: its share is 0
@@ -31,15 +35,15 @@ from pydantic import ValidationError
 from kaplan.core.errors import AllocationError
 from kaplan.core.facts import line_units, sales_between
 from kaplan.core.months import Month, MonthLike
-from kaplan.core.params import SplitWeights
+from kaplan.core.params import SplitWeights, StageProbabilities
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
 from kaplan.core.units import PARENT_COLUMNS, SPLIT_LEVELS, UNIT_COLUMNS
 
 log = logging.getLogger(__name__)
 
-COMPONENTS = ("trailing3", "last_month", "annual")
-SHARE_COLUMNS = ("s_trailing3", "s_last_month", "s_annual")
+COMPONENTS = ("trailing3", "last_month", "annual", "pipeline")
+SHARE_COLUMNS = ("s_trailing3", "s_last_month", "s_annual", "s_pipeline")
 
 WeightsLike = SplitWeights | Sequence[float] | Mapping[str, float]
 
@@ -47,8 +51,11 @@ WeightsLike = SplitWeights | Sequence[float] | Mapping[str, float]
 # --------------------------------------------------------------------------- components
 
 
-def weights_tuple(weights: WeightsLike | None) -> tuple[float, float, float]:
-    """``(trailing3, last_month, annual)`` from SplitWeights, a 3-sequence or a mapping."""
+def weights_tuple(weights: WeightsLike | None) -> tuple[float, float, float, float]:
+    """``(trailing3, last_month, annual, pipeline)`` from SplitWeights, a 3- or 4-sequence or a mapping.
+
+    Three weights (the first release's API) leave the pipeline weight at 0.
+    """
     if weights is None:
         return SplitWeights().as_tuple()
     if isinstance(weights, SplitWeights):
@@ -56,12 +63,12 @@ def weights_tuple(weights: WeightsLike | None) -> tuple[float, float, float]:
     if isinstance(weights, Mapping):
         return _checked_weights(dict(weights))
     values = tuple(float(w) for w in weights)
-    if len(values) != 3:
-        raise AllocationError(f"give three weights (trailing3, last_month, annual), got {values}")
-    return _checked_weights(dict(zip(COMPONENTS, values, strict=True)))
+    if len(values) not in (3, 4):
+        raise AllocationError(f"give three or four weights (trailing3, last_month, annual[, pipeline]), got {values}")
+    return _checked_weights(dict(zip(COMPONENTS, values, strict=False)))
 
 
-def _checked_weights(mapping: dict[str, float]) -> tuple[float, float, float]:
+def _checked_weights(mapping: dict[str, float]) -> tuple[float, float, float, float]:
     try:
         return SplitWeights(**mapping).as_tuple()
     except ValidationError as exc:
@@ -71,12 +78,13 @@ def _checked_weights(mapping: dict[str, float]) -> tuple[float, float, float]:
 
 @dataclass(frozen=True)
 class Components:
-    """Raw sums and shares of T3, L1, A for every unit x line of one level, for one month.
+    """Raw sums and shares of T3, L1, A, P for every unit x line of one level, for one month.
 
-    ``frame`` has the unit columns, ``line``, ``trailing3``, ``last_month``, ``annual`` (units)
-    and ``s_trailing3``, ``s_last_month``, ``s_annual``, in the sheet's row order. The numpy
-    arrays are what :func:`blend` uses: shares (rows x 3), whether each component's group sum is
-    positive (rows x 3), the group code and the group size of every row.
+    ``frame`` has the unit columns, ``line``, ``trailing3``, ``last_month``, ``annual`` (units),
+    ``pipeline`` (weighted units) and ``s_trailing3``, ``s_last_month``, ``s_annual``,
+    ``s_pipeline``, in the sheet's row order. The numpy arrays are what :func:`blend` uses: shares
+    (rows x 4), whether each component's group sum is positive (rows x 4), the group code and the
+    group size of every row.
     """
 
     level: str
@@ -88,12 +96,37 @@ class Components:
     group_size: np.ndarray
 
 
-def unit_sums(data: Tables, month: MonthLike) -> pd.DataFrame:
-    """Every org dealer x line with its ``trailing3``, ``last_month`` and ``annual`` units.
+def weighted_pipeline(data: Tables, first: Month, end: Month, probabilities: StageProbabilities) -> pd.Series:
+    """Weighted pipeline units per dealer x line x month of ``first`` .. ``end`` - 1 (docs/method.md §2.2).
 
-    Rows ordered by region, province, dealer_id, then line in schema order.
+    For month m: Σ ``units × probabilities[stage]`` over the leads whose ``expected_close`` lies in m
+    and that were reported before m's first day. The stage is the lead's stage in the table (today's).
+    Indexed by ``dealer_id``, ``line`` and ``period`` (0 = ``first``); float.
+    """
+    leads = data.leads
+    close, reported = leads["expected_close"], leads["reported_on"]
+    period = ((close.dt.year - first.year) * 12 + close.dt.month - first.number).to_numpy()
+    reported_period = ((reported.dt.year - first.year) * 12 + reported.dt.month - first.number).to_numpy()
+    keep = (period >= 0) & (period < end - first) & (reported_period < period)
+    chosen = leads[keep]
+    weight = chosen["units"].to_numpy(dtype="float64") * chosen["stage"].map(probabilities.model_dump()).to_numpy(
+        dtype="float64")  # fmt: skip
+    lines = chosen["product_id"].map(data.products.set_index("product_id")["line"])
+    frame = pd.DataFrame({"dealer_id": chosen["dealer_id"].to_numpy(), "line": lines.to_numpy(),
+                          "period": period[keep].astype("int64"), "weighted": weight})  # fmt: skip
+    return frame.groupby(["dealer_id", "line", "period"])["weighted"].sum()
+
+
+def unit_sums(data: Tables, month: MonthLike, probabilities: StageProbabilities | None = None) -> pd.DataFrame:
+    """Every org dealer x line with its ``trailing3``, ``last_month``, ``annual`` units and ``pipeline``.
+
+    ``pipeline`` is :func:`weighted_pipeline` of the month, with ``probabilities`` (default: the
+    params' default stage probabilities). Rows ordered by region, province, dealer_id, then line in
+    schema order.
     """
     m = Month.of(month)
+    stage = StageProbabilities() if probabilities is None else probabilities
+    pipeline = weighted_pipeline(data, m, m + 1, stage).droplevel("period")
     window = sales_between(data, (m - 3).start, m.start)
     last = window["date"] >= m.previous.start
     by_month = line_units(data, window, {"dealer_id": window["dealer_id"], "last": last})
@@ -112,6 +145,7 @@ def unit_sums(data: Tables, month: MonthLike) -> pd.DataFrame:
         },
         index=grid,
     ).astype("int64")
+    sums["pipeline"] = pipeline.groupby(level=["dealer_id", "line"]).sum().reindex(grid, fill_value=0.0)
     units = org.set_index("dealer_id")[["region", "province", "dealer_name"]]
     out = sums.reset_index().join(units, on="dealer_id")
     return out[["region", "province", "dealer_id", "dealer_name", "line", *COMPONENTS]]
@@ -133,7 +167,7 @@ def components_from_sums(sums: pd.DataFrame, month: MonthLike, level: str) -> Co
     code = sums.groupby(keys, sort=False).ngroup().to_numpy()
     n_groups = int(code.max()) + 1 if len(code) else 0
     raw = sums[list(COMPONENTS)].to_numpy(dtype="float64")
-    totals = np.stack([np.bincount(code, weights=raw[:, k], minlength=n_groups) for k in range(3)], 1)
+    totals = np.stack([np.bincount(code, weights=raw[:, k], minlength=n_groups) for k in range(len(COMPONENTS))], 1)
     row_totals = totals[code]
     present = row_totals > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -144,11 +178,12 @@ def components_from_sums(sums: pd.DataFrame, month: MonthLike, level: str) -> Co
     return Components(level, str(Month.of(month)), frame, shares, present, code.astype("int64"), size)
 
 
-def components(data: Tables, month: MonthLike, level: str = "province") -> Components:
-    """The T3, L1, A sums and shares of every unit x line of ``level`` for ``month`` (YYYY-MM)."""
+def components(data: Tables, month: MonthLike, level: str = "province",
+               probabilities: StageProbabilities | None = None) -> Components:  # fmt: skip
+    """The T3, L1, A, P sums and shares of every unit x line of ``level`` for ``month`` (YYYY-MM)."""
     if level not in SPLIT_LEVELS:
         raise AllocationError(f"level must be one of {SPLIT_LEVELS}, got {level!r}")
-    sums = unit_sums(data, month)
+    sums = unit_sums(data, month, probabilities)
     if level == "province":
         sums = province_sums(sums)
     return components_from_sums(sums, month, level)
@@ -161,8 +196,8 @@ def blended(shares: np.ndarray, present: np.ndarray, weights: np.ndarray, equal:
     """The composite ``c = Σ_k w_k·s_k / Σ_k w_k`` over the components ``k`` present; ``equal`` where none is.
 
     The one formula of the split, for one weight set or many: ``shares`` and ``present`` have the
-    three components on their first axis (``present`` broadcasts over the others); ``weights`` is
-    ``(3,)`` or ``(K, 3)``, giving a result without or with a leading axis of K weight sets.
+    four components on their first axis (``present`` broadcasts over the others); ``weights`` is
+    ``(4,)`` or ``(K, 4)``, giving a result without or with a leading axis of K weight sets.
     """
     w = np.asarray(weights, dtype="float64")
     w = w.reshape(w.shape + (1,) * (shares.ndim - 1))
@@ -181,8 +216,12 @@ def composite(comp: Components, weights: WeightsLike | None) -> np.ndarray:
 
 
 def blend(comp: Components, weights: WeightsLike | None) -> pd.DataFrame:
-    """The composite-shares frame for a new weight set: no re-reading, no re-grouping."""
-    columns = ["month", *UNIT_COLUMNS[comp.level], "line", *SHARE_COLUMNS]
+    """The composite-shares frame for a new weight set: no re-reading, no re-grouping.
+
+    ``s_pipeline`` is among the columns only when the pipeline weight is above 0.
+    """
+    shown = SHARE_COLUMNS if weights_tuple(weights)[3] > 0 else SHARE_COLUMNS[:3]
+    columns = ["month", *UNIT_COLUMNS[comp.level], "line", *shown]
     out = comp.frame[columns].copy()
     out["composite"] = composite(comp, weights)
     return out
@@ -202,7 +241,7 @@ def dropped_components(comp: Components, weights: WeightsLike | None) -> pd.Data
     """Groups where a weighted component was dropped (sum 0) or the split fell back to equal.
 
     One row per case: ``level``, ``province`` (blank at province level), ``line``, ``component``
-    (``trailing3`` / ``last_month`` / ``annual``, or blank for an equal split) and ``issue``
+    (``trailing3`` / ``last_month`` / ``annual`` / ``pipeline``, or blank for an equal split) and ``issue``
     (the glossary term ``component_dropped`` or ``equal_split``).
     """
     w = np.asarray(weights_tuple(weights))

@@ -1,4 +1,4 @@
-"""Figures and notes of the target report (01): seasonal plan, province split, weight scenarios."""
+"""Figures of the target report (01): seasonal plan, seasonality backtest, province split, weight scenarios."""
 
 from __future__ import annotations
 
@@ -91,4 +91,17 @@ def change_figure(split: pd.DataFrame, unit: str, lang: Lang) -> go.Figure:
     fig = go.Figure(go.Bar(x=[html.escape(str(u)) for u in ordered[unit]], y=ordered["change"],
                            marker_color=np.where(ordered["change"] >= 0, GAIN_COLOR, LOSS_COLOR)))
     fig.update_layout(title=label("change_vs_issued", lang), yaxis_title=label("units", lang), height=360)
+    return fig
+
+
+def seasonality_backtest_figure(backtest: pd.DataFrame, lang: Lang) -> go.Figure:
+    """January and February errors of the locked plan's shares per backtest year, one bar per method."""
+    years = backtest[backtest["year"] != "mean"]
+    fig = go.Figure()
+    for i, (method, rows) in enumerate(years.groupby("method", sort=False)):
+        x = [f"{year} · {label(month, lang)}" for year in rows["year"] for month in ("jan_error", "feb_error")]
+        y = rows[["jan_error", "feb_error"]].to_numpy().reshape(-1)
+        fig.add_bar(x=x, y=y, name=label(str(method), lang), marker_color=PALETTE[i % len(PALETTE)])
+    fig.update_layout(title=label("seasonality_backtest", lang), barmode="group", height=380,
+                      yaxis={"tickformat": ".0%", "title": label("seasonality_backtest", lang)})
     return fig

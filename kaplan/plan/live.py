@@ -1,6 +1,6 @@
 """The planner's live weight tuning (docs/method.md §2.2): the split re-computed for any weights.
 
-:class:`LiveSplit` computes the T3 / L1 / A components of both levels once; :meth:`LiveSplit.split`
+:class:`LiveSplit` computes the T3 / L1 / A / P components of both levels once; :meth:`LiveSplit.split`
 then re-blends them for a weight set and re-apportions the issued parents exactly with the same
 cascade as the monthly run (:func:`kaplan.plan.targets.split_targets`) -- a few numpy operations,
 so a slider move costs milliseconds at national scale. The sliders themselves are
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kaplan.core.params import StageProbabilities
 from kaplan.core.tables import Tables
 from kaplan.core.units import UNIT_COLUMNS
 from kaplan.plan.composite import Components, components, composite
@@ -33,8 +34,10 @@ class LiveSplit:
     issued: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, data: Tables, month: str, targets: MonthTargets) -> LiveSplit:
-        comps = {level: components(data, month, level) for level in ("province", "dealer")}
+    def build(cls, data: Tables, month: str, targets: MonthTargets,
+              probabilities: StageProbabilities | None = None) -> LiveSplit:  # fmt: skip
+        """``probabilities``: the params' stage probabilities, for the pipeline component."""
+        comps = {level: components(data, month, level, probabilities) for level in ("province", "dealer")}
         live = cls(targets, comps)
         for level, comp in comps.items():
             issued = getattr(targets, level)
@@ -69,6 +72,6 @@ def scenario_targets(live: LiveSplit, scenarios: pd.DataFrame) -> pd.DataFrame:
     """Province targets (all lines) under each scenario row: ``province`` x scenario columns."""
     columns = {}
     for row in scenarios.itertuples(index=False):
-        split = live.split("province", (row.trailing3, row.last_month, row.annual))
+        split = live.split("province", (row.trailing3, row.last_month, row.annual, row.pipeline))
         columns[row.scenario] = split.groupby("province", sort=False)["target"].sum()
     return pd.DataFrame(columns)

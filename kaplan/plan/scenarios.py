@@ -2,21 +2,24 @@
 
 **Backtest of a weight set w for month M.** For each of the 12 months m = M-12 .. M-1, the province
 composite ``c(p, l; m)`` that w would have issued for m (docs/method.md §2.2 with m's own history: T3 over
-m-3..m-1, L1 = m-1, A = annual targets of year(m), the same drop-and-renormalise and equal-split
-rules), against the actual province shares of m's sales ``a(p, l; m) = units(p, l, m) / Σ_p units``::
+m-3..m-1, L1 = m-1, A = annual targets of year(m), P = the weighted pipeline of the leads reported
+before m and expected to close in m, weighted by their stage today, the same drop-and-renormalise and
+equal-split rules), against the actual province shares of m's sales ``a(p, l; m) = units(p, l, m) / Σ_p units``::
 
     tvd(l, m)   = ½ · Σ_p |c(p, l; m) − a(p, l; m)|          (total variation distance, 0..1)
     backtest(w) = mean of tvd(l, m) over the (month, line) pairs whose line sold anything in m
 
 (NaN when no line sold in any of the 12 months.)
 
-**Suggested weights**: the weight set with the lowest backtest over the simplex grid
-``{(i, j, n−i−j)/n}``, ``n = round(1/step)``, plus the params' own weights (so the suggestion is never
-worse than the current weights); ties (to 1e-12) go to the earlier grid point, trailing3 ascending,
-then last_month ascending.
+**Suggested weights**: the weight set with the lowest backtest over the simplex grid of the four
+components ``{(i, j, k, n−i−j−k)/n}``, ``n = round(1/step)`` (1,771 points at step 0.05), plus the
+params' own weights (so the suggestion is never worse than the current weights); ties (to 1e-12) go
+to the earlier grid point: trailing3 ascending, then last_month, then annual ascending. When no lead
+falls in any backtest month the grid keeps the pipeline weight at 0 (with no pipeline anywhere a
+pipeline weight would only mean the equal split).
 
-Everything is computed from one pass over the sales of M-15 .. M-1 into a dense province x line x
-month array; every weight set is then a few numpy operations (:func:`backtest_many`).
+Everything is computed from one pass over the sales of M-15 .. M-1 (and one over the leads) into dense
+province x line x month arrays; every weight set is then a few numpy operations (:func:`backtest_many`).
 """
 
 from __future__ import annotations
@@ -29,19 +32,20 @@ import pandas as pd
 
 from kaplan.core.facts import line_units, sales_between
 from kaplan.core.months import Month, MonthLike
-from kaplan.core.params import Params
+from kaplan.core.params import Params, StageProbabilities
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import WeightsLike, blended, weights_tuple
+from kaplan.plan.composite import COMPONENTS, WeightsLike, blended, weighted_pipeline, weights_tuple
 
 log = logging.getLogger(__name__)
 
 BACKTEST_MONTHS = 12
-SCENARIO_COLUMNS = ("scenario", "trailing3", "last_month", "annual", "backtest_tvd")
+SCENARIO_COLUMNS = ("scenario", *COMPONENTS, "backtest_tvd")
 SINGLE_COMPONENTS = {
-    "trailing3_only": (1.0, 0.0, 0.0),
-    "last_month_only": (0.0, 1.0, 0.0),
-    "annual_only": (0.0, 0.0, 1.0),
+    "trailing3_only": (1.0, 0.0, 0.0, 0.0),
+    "last_month_only": (0.0, 1.0, 0.0, 0.0),
+    "annual_only": (0.0, 0.0, 1.0, 0.0),
+    "pipeline_only": (0.0, 0.0, 0.0, 1.0),
 }
 _TIE = 12
 
@@ -50,7 +54,7 @@ _TIE = 12
 class BacktestData:
     """Component shares and actual shares of the 12 backtest months, province x line x month.
 
-    ``shares``: (3, provinces, lines, 12); ``present``: (3, lines, 12), the component's sum > 0;
+    ``shares``: (4, provinces, lines, 12); ``present``: (4, lines, 12), the component's sum > 0;
     ``actual``: (provinces, lines, 12) actual shares; ``sold``: (lines, 12) units sold.
     """
 
@@ -68,11 +72,12 @@ class Suggestion:
     trailing3: float
     last_month: float
     annual: float
+    pipeline: float
     backtest_tvd: float
 
     @property
-    def weights(self) -> tuple[float, float, float]:
-        return (self.trailing3, self.last_month, self.annual)
+    def weights(self) -> tuple[float, float, float, float]:
+        return (self.trailing3, self.last_month, self.annual, self.pipeline)
 
 
 def _province_units(data: Tables, first: Month, end: Month, provinces: pd.DataFrame) -> np.ndarray:
@@ -81,6 +86,11 @@ def _province_units(data: Tables, first: Month, end: Month, provinces: pd.DataFr
     window = sales_between(data, first.start, end.start)
     period = (window["date"].dt.year - first.year) * 12 + window["date"].dt.month - first.number
     units = line_units(data, window, {"dealer_id": window["dealer_id"], "period": period})
+    return _dense(data, units, provinces, n_months)
+
+
+def _dense(data: Tables, units: pd.Series, provinces: pd.DataFrame, n_months: int) -> np.ndarray:
+    """``units`` indexed by dealer_id, line, period added up into a province x line x period array."""
     province_of = data.org.set_index("dealer_id")["province"]
     index = units.index
     p = pd.Index(provinces["province"]).get_indexer(province_of.reindex(index.get_level_values("dealer_id")))
@@ -110,9 +120,13 @@ def _shares(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.where(present[None], values / totals[None], 0.0), present
 
 
-def backtest_data(data: Tables, month: MonthLike) -> BacktestData:
-    """Everything the backtest of ``month`` needs, from one pass over 15 months of sales."""
+def backtest_data(data: Tables, month: MonthLike, probabilities: StageProbabilities | None = None) -> BacktestData:
+    """Everything the backtest of ``month`` needs, from one pass over 15 months of sales and one over the leads.
+
+    ``probabilities``: the params' stage probabilities (default: their defaults), for the pipeline.
+    """
     m = Month.of(month)
+    stage = StageProbabilities() if probabilities is None else probabilities
     first = m - (BACKTEST_MONTHS + 3)
     provinces = (data.org[["region", "province"]].drop_duplicates()
                  .sort_values(["region", "province"], kind="stable").reset_index(drop=True))  # fmt: skip
@@ -125,7 +139,8 @@ def backtest_data(data: Tables, month: MonthLike) -> BacktestData:
     months = [first + 3 + k for k in range(BACKTEST_MONTHS)]
     years = np.array([backtest_month.year for backtest_month in months])
     annual = _annual_by_month(data, provinces, years)
-    parts = [_shares(x) for x in (trailing3, last_month, annual)]
+    pipeline = _dense(data, weighted_pipeline(data, first + 3, m, stage), provinces, BACKTEST_MONTHS)
+    parts = [_shares(x) for x in (trailing3, last_month, annual, pipeline)]
     actual, _ = _shares(actual_units)
     return BacktestData(
         month=str(m),
@@ -139,9 +154,11 @@ def backtest_data(data: Tables, month: MonthLike) -> BacktestData:
 
 
 def composites(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
-    """Province composites for K weight sets (K x 3): (K, provinces, lines, 12)."""
+    """Province composites for K weight sets (K x 4, or K x 3 with pipeline 0): (K, provinces, lines, 12)."""
     present = bd.present[:, None].astype("float64")  # the same for every province
-    return blended(bd.shares, present, np.atleast_2d(weights), 1.0 / bd.shares.shape[1])
+    w = np.atleast_2d(np.asarray(weights, dtype="float64"))
+    w = np.pad(w, ((0, 0), (0, len(COMPONENTS) - w.shape[1])))
+    return blended(bd.shares, present, w, 1.0 / bd.shares.shape[1])
 
 
 def tvd_many(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
@@ -150,7 +167,7 @@ def tvd_many(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
 
 
 def backtest_many(bd: BacktestData, weights: np.ndarray) -> np.ndarray:
-    """The backtest error of each of K weight sets (K x 3 array): (K,), NaN when nothing sold."""
+    """The backtest error of each of K weight sets (K x 4 array): (K,), NaN when nothing sold."""
     sold = bd.sold > 0
     if not sold.any():
         return np.full(len(weights), np.nan)
@@ -184,39 +201,46 @@ def _line_order(column: pd.Series) -> pd.Series:
 
 
 def simplex_grid(step: float = 0.05) -> np.ndarray:
-    """Every (trailing3, last_month, annual) on the grid of ``step`` that sums to 1: (K, 3)."""
+    """Every (trailing3, last_month, annual, pipeline) on the grid of ``step`` that sums to 1: (K, 4).
+
+    Ordered trailing3, then last_month, then annual ascending; K = C(n+3, 3) for n = 1/step.
+    """
     n = round(1 / step)
     if n < 1 or abs(n * step - 1) > 1e-9:
         raise ValueError(f"step must divide 1 evenly (0.05, 0.1, 0.25, ...), got {step}")
-    i, j = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
-    keep = i + j <= n
-    return np.stack([i[keep], j[keep], n - i[keep] - j[keep]], axis=1) / n
+    i, j, k = np.meshgrid(np.arange(n + 1), np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    keep = i + j + k <= n
+    return np.stack([i[keep], j[keep], k[keep], n - i[keep] - j[keep] - k[keep]], axis=1) / n
 
 
 def suggest(bd: BacktestData, current: WeightsLike | None, step: float = 0.05) -> Suggestion:
     """The lowest-backtest weight set of the grid and ``current`` (normalised to sum 1)."""
     now = np.array(weights_tuple(current))
-    candidates = np.vstack([simplex_grid(step), now / now.sum()])
+    grid = simplex_grid(step)
+    if not bd.present[-1].any():  # no lead in any backtest month: a pipeline weight would only split equally
+        grid = grid[grid[:, -1] == 0]
+    candidates = np.vstack([grid, now / now.sum()])
     errors = backtest_many(bd, candidates)
     best = len(candidates) - 1 if np.isnan(errors).all() else int(np.nanargmin(np.round(errors, _TIE)))
     w = candidates[best]
-    return Suggestion(float(w[0]), float(w[1]), float(w[2]), float(errors[best]))
+    return Suggestion(float(w[0]), float(w[1]), float(w[2]), float(w[3]), float(errors[best]))
 
 
-def suggested_weights(data: Tables, month: str, step: float = 0.05, current: WeightsLike | None = None) -> Suggestion:
+def suggested_weights(data: Tables, month: str, step: float = 0.05, current: WeightsLike | None = None,
+                      probabilities: StageProbabilities | None = None) -> Suggestion:  # fmt: skip
     """The suggested weights for ``month`` (see the module docstring) and their backtest error."""
-    return suggest(backtest_data(data, month), current, step)
+    return suggest(backtest_data(data, month, probabilities), current, step)
 
 
 def scenarios_sheet(data: Tables, month: str, params: Params, step: float = 0.05) -> pd.DataFrame:
     """The ``scenarios`` sheet: current, the single components, suggested, then params.scenarios."""
-    bd = backtest_data(data, month)
+    bd = backtest_data(data, month, params.stage_probabilities)
     suggestion = suggest(bd, params.split_weights, step)
     rows = [("current", *params.split_weights.as_tuple())]
     rows += [(name, *w) for name, w in SINGLE_COMPONENTS.items()]
     rows.append(("suggested", *suggestion.weights))
     rows += [(s.name, *s.as_tuple()) for s in params.scenarios]
-    out = pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS[:4]))
-    out["backtest_tvd"] = backtest_many(bd, out[list(SCENARIO_COLUMNS[1:4])].to_numpy(dtype="float64"))
+    out = pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS[:-1]))
+    out["backtest_tvd"] = backtest_many(bd, out[list(COMPONENTS)].to_numpy(dtype="float64"))
     log.info("scenarios %s: suggested %s, tvd %.4f", month, suggestion.weights, suggestion.backtest_tvd)
     return out.astype({"scenario": "str"})

@@ -13,6 +13,16 @@ at all every month counts 1 (``basis = equal``)::
 ``adj_q`` / ``adj_m`` are ``params.quarter_adjustments`` / ``month_adjustments`` (default 0). A
 quarter whose shares are all 0 keeps 0 (the adjustment multiplies, it cannot create sales).
 
+**Festival method** (``params.seasonality.method = festival``): before the shares, the pooled block
+``B = u(1) + u(2)`` keeps its size and is split between January and February as in the history
+years ``h`` whose Spring Festival fell in the same month as Y's (:func:`festival_counts`)::
+
+    u'(1) = B · Σ_h u_h(1) / Σ_h (u_h(1) + u_h(2)),   u'(2) = B − u'(1)      (h: festival_month(h) = festival_month(Y))
+
+No such year (or none of them sold in January or February): the pooled split is kept and the line
+is flagged ``no_same_festival_month`` (``jan_feb_split``; ``pooled`` for the pooled method, a line
+without January/February history or equal months). The quarters do not change, so every exactness property holds.
+
 **Plan of year Y, as of month M** (:func:`plan_table`), per line, with ``annual`` = Σ annual targets
 of Y over dealers::
 
@@ -32,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from kaplan.core.apportion import apportion_groups
+from kaplan.core.calendar import festival_month
 from kaplan.core.facts import line_units, sales_between
 from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Params
@@ -42,13 +53,8 @@ log = logging.getLogger(__name__)
 
 MONTHS = np.arange(1, 13)
 QUARTER_OF_MONTH = (MONTHS - 1) // 3 + 1
+JAN_FEB_SPLITS = ("pooled", "festival", "no_same_festival_month")
 PLAN_COLUMNS = ("month", "line", "seasonal_share", "locked_plan", "actual", "rolling_plan", "issued")
-
-
-def history_units(data: Tables, year: int, years: int) -> pd.DataFrame:
-    """Units sold per line (rows, schema order) x calendar month (columns 1-12) in years Y-years..Y-1."""
-    window = sales_between(data, pd.Timestamp(year - years, 1, 1), pd.Timestamp(year, 1, 1))
-    return monthly_units(data, window)
 
 
 def monthly_units(data: Tables, window: pd.DataFrame) -> pd.DataFrame:
@@ -58,14 +64,66 @@ def monthly_units(data: Tables, window: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(index=list(LINES), columns=MONTHS, fill_value=0).astype("int64")
 
 
-def _basis(history: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Month weights per line (lines x 12) after the no-history fallbacks, and the basis used."""
-    own = history.to_numpy(dtype="float64")
-    pooled = own.sum(axis=0)
-    fallback, kind = (pooled, "all_lines") if pooled.sum() > 0 else (np.ones(12), "equal")
+def history_by_year(data: Tables, year: int, years: int) -> np.ndarray:
+    """Units per line (schema order) x history year (Y-years .. Y-1) x calendar month: (lines, years, 12)."""
+    window = sales_between(data, pd.Timestamp(year - years, 1, 1), pd.Timestamp(year, 1, 1))
+    dates = window["date"]
+    units = line_units(data, window, {"year": dates.dt.year, "month": dates.dt.month})
+    out = np.zeros((len(LINES), years, 12), dtype="float64")
+    if len(units):
+        index = units.index
+        line = pd.Index(list(LINES)).get_indexer(index.get_level_values("line"))
+        y = index.get_level_values("year").to_numpy(dtype="int64") - (year - years)
+        m = index.get_level_values("month").to_numpy(dtype="int64") - 1
+        keep = line >= 0
+        np.add.at(out, (line[keep], y[keep], m[keep]), units.to_numpy(dtype="float64")[keep])
+    return out
+
+
+def festival_counts(by_year: np.ndarray, history: list[int], year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled month counts (rows x 12) with January/February re-split by festival month, and per row
+    whether a history year with the plan year's festival month carried the split.
+
+    ``by_year`` is rows x len(history) x 12 (:func:`history_by_year`). Example: January/February units
+    2023 (festival 01-22) 40/60, 2024 (02-10) 70/30, 2025 (01-29) 50/50, plan year 2026 (02-17):
+    B = 300, only 2024 has a February festival, so u'(1) = 300 · 70/100 = 210, u'(2) = 90 (pooled: 160/140).
+    """
+    pooled = by_year.sum(axis=1)
+    same = np.array([festival_month(h) == festival_month(year) for h in history], dtype=bool)
+    like = by_year[:, same, :2].sum(axis=1)
+    like_block = like.sum(axis=1)
+    block = pooled[:, :2].sum(axis=1)
+    carried = like_block > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        january = np.where(carried, block * like[:, 0] / like_block, pooled[:, 0])
+    out = pooled.copy()
+    out[:, 0] = january
+    out[:, 1] = np.where(carried, block - january, pooled[:, 1])
+    return out, carried
+
+
+def _basis(by_year: np.ndarray, year: int, params: Params) -> tuple[np.ndarray, list[str], list[str]]:
+    """Month weights per line (lines x 12) after the no-history fallbacks, the basis used and the
+    January/February split (:data:`JAN_FEB_SPLITS`) of each line."""
+    history = list(range(year - by_year.shape[1], year))
+    every = by_year.sum(axis=0, keepdims=True)
+    if params.seasonality.method == "festival":
+        own, own_carried = festival_counts(by_year, history, year)
+        pooled, pooled_carried = festival_counts(every, history, year)
+    else:
+        own, own_carried = by_year.sum(axis=1), np.zeros(len(by_year), dtype=bool)
+        pooled, pooled_carried = every.sum(axis=1), np.zeros(1, dtype=bool)
+    pooled, pooled_carried = pooled[0], bool(pooled_carried[0])
     has = own.sum(axis=1) > 0
+    kind = "all_lines" if pooled.sum() > 0 else "equal"
+    fallback = pooled if kind == "all_lines" else np.ones(12)
     counts = np.where(has[:, None], own, fallback[None, :])
-    return counts, ["own" if h else kind for h in has]
+    carried = np.where(has, own_carried, pooled_carried and kind == "all_lines")
+    in_block = counts[:, :2].sum(axis=1) > 0
+    festival = params.seasonality.method == "festival" and kind != "equal"
+    split = [("festival" if c else "no_same_festival_month") if festival and b else "pooled"
+             for c, b in zip(carried, in_block, strict=True)]
+    return counts, ["own" if h else kind for h in has], split
 
 
 def _renormalised(values: np.ndarray) -> np.ndarray:
@@ -89,8 +147,9 @@ def shares_from_counts(counts: np.ndarray, params: Params) -> tuple[np.ndarray, 
 
 
 def seasonal_shares(data: Tables, year: int, params: Params) -> pd.DataFrame:
-    """Per line x month 1-12: quarter, q_share, m_share, seasonal_share (Σ over months = 1), basis."""
-    counts, basis = _basis(history_units(data, year, params.history_years))
+    """Per line x month 1-12: quarter, q_share, m_share, seasonal_share (Σ over months = 1), basis and
+    jan_feb_split (how January and February share their block, :data:`JAN_FEB_SPLITS`)."""
+    counts, basis, split = _basis(history_by_year(data, year, params.history_years), year, params)
     q_share, m_share = shares_from_counts(counts, params)
     n = len(LINES)
     out = pd.DataFrame(
@@ -102,9 +161,10 @@ def seasonal_shares(data: Tables, year: int, params: Params) -> pd.DataFrame:
             "m_share": m_share.reshape(-1),
             "seasonal_share": (q_share * m_share).reshape(-1),
             "basis": np.repeat(basis, 12),
+            "jan_feb_split": np.repeat(split, 12),
         }
     )
-    return out.astype({"line": "str", "basis": "str"})
+    return out.astype({"line": "str", "basis": "str", "jan_feb_split": "str"})
 
 
 def annual_plan(data: Tables, year: int) -> pd.Series:

@@ -12,6 +12,9 @@ plan. Composites are those of :mod:`kaplan.plan.composite` (province shares with
 within their province and line). The raw sums are computed once at dealer level and added up to
 provinces, so the sales are grouped only once.
 
+The ``province`` and ``dealer`` sheets carry ``s_pipeline`` (before ``composite``) only when the
+pipeline weight is above 0: with the default weight 0 the sheets are the seed's.
+
 ``warnings`` lists every dropped component and equal split (:func:`kaplan.plan.composite.dropped_components`)
 and the lines whose seasonality fell back to all lines or to equal months (``level = seasonal``).
 """
@@ -35,6 +38,7 @@ from kaplan.plan.composite import (
     dropped_components,
     province_sums,
     unit_sums,
+    weights_tuple,
 )
 from kaplan.plan.seasonal import issued_plan, plan_table, seasonal_shares
 
@@ -47,13 +51,18 @@ SHEET_COLUMNS = {
     "dealer": ("month", "region", "province", "dealer_id", "dealer_name", "line", "s_trailing3",
                "s_last_month", "s_annual", "composite", "target"),
 }  # fmt: skip
+PIPELINE_COLUMN = "s_pipeline"
 REGION_COLUMNS = ("month", "region", "line", "target")
 WARNING_COLUMNS = ("level", "province", "line", "component", "issue")
 
 
 @dataclass(frozen=True)
 class MonthTargets:
-    """Everything issued for one month: the plan table, the three levels and the warnings."""
+    """Everything issued for one month: the plan table, the three levels and the warnings.
+
+    ``adjustments``: the manual adjustments applied to the dealer targets
+    (:func:`kaplan.plan.adjustments.apply_adjustments`), ``None`` for the formula targets.
+    """
 
     month: str
     plan: pd.DataFrame
@@ -61,6 +70,7 @@ class MonthTargets:
     dealer: pd.DataFrame
     region: pd.DataFrame
     warnings: pd.DataFrame
+    adjustments: pd.DataFrame | None = None
 
 
 def province_targets(shares: pd.DataFrame, plan: pd.Series) -> pd.DataFrame:
@@ -94,17 +104,27 @@ def region_targets(provinces: pd.DataFrame) -> pd.DataFrame:
 
 
 def seasonal_warnings(seasonal: pd.DataFrame) -> pd.DataFrame:
-    """One row per line whose seasonality is not its own history."""
+    """One row per line whose seasonality is not its own history, and one per line whose
+    January/February split found no history year with the plan year's festival month."""
     fallback = seasonal[seasonal["basis"] != "own"].drop_duplicates("line")
+    unsplit = seasonal[seasonal["jan_feb_split"] == "no_same_festival_month"].drop_duplicates("line")
     return pd.DataFrame(
         {
             "level": "seasonal",
             "province": "",
-            "line": fallback["line"].to_numpy(),
+            "line": [*fallback["line"], *unsplit["line"]],
             "component": "",
-            "issue": ("seasonal_" + fallback["basis"]).to_numpy(),
+            "issue": [*("seasonal_" + fallback["basis"]), *("seasonal_" + unsplit["jan_feb_split"])],
         }
     ).astype("str")
+
+
+def sheet_columns(level: str, pipeline: bool) -> list[str]:
+    """The ``level`` sheet's columns: :data:`SHEET_COLUMNS`, with ``s_pipeline`` if ``pipeline`` (its weight > 0)."""
+    columns = list(SHEET_COLUMNS[level])
+    if level in ("province", "dealer") and pipeline:
+        columns.insert(columns.index("composite"), PIPELINE_COLUMN)
+    return columns
 
 
 def month_targets(
@@ -115,9 +135,10 @@ def month_targets(
     month = str(Month.of(month))
     seasonal = seasonal_shares(data, Month.of(month).year, params)
     plan = plan_table(data, month, params, seasonal)
-    sums = unit_sums(data, month)
+    sums = unit_sums(data, month, params.stage_probabilities)
     dealer_comp = components_from_sums(sums, month, "dealer")
     province_comp = components_from_sums(province_sums(sums), month, "province")
+    pipeline = weights_tuple(weights)[3] > 0
     provinces, dealers = split_targets(province_comp, dealer_comp, issued_plan(plan, month), weights)
     warnings = pd.concat(
         [
@@ -132,23 +153,48 @@ def month_targets(
     return MonthTargets(
         month=month,
         plan=plan,
-        province=provinces[list(SHEET_COLUMNS["province"])],
-        dealer=dealers[list(SHEET_COLUMNS["dealer"])],
+        province=provinces[sheet_columns("province", pipeline)],
+        dealer=dealers[sheet_columns("dealer", pipeline)],
         region=region_targets(provinces),
         warnings=warnings[list(WARNING_COLUMNS)],
     )
 
 
-def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None,
+                   seasonality: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
     """The ``targets_YYYY-MM.xlsx`` sheets ``plan``, ``province``, ``dealer`` (docs/operations.md §4 columns).
 
-    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a fourth sheet ``scenarios``.
+    With ``scenarios`` (:func:`kaplan.plan.scenarios.scenarios_sheet`), a sheet ``scenarios``; with
+    ``seasonality`` (:func:`kaplan.plan.seasonality_backtest.seasonality_backtest`), a sheet ``seasonality``.
+    When the month has manual adjustments, a last sheet ``adjustments`` (formula and adjusted targets).
     """
     frames = {"plan": mt.plan, "province": mt.province, "dealer": mt.dealer}
-    sheets = {name: frames[name][list(columns)].reset_index(drop=True) for name, columns in SHEET_COLUMNS.items()}
+    pipeline = PIPELINE_COLUMN in mt.province
+    sheets = {name: frames[name][sheet_columns(name, pipeline)].reset_index(drop=True) for name in SHEET_COLUMNS}
     if scenarios is not None:
         sheets["scenarios"] = scenarios.reset_index(drop=True)
+    if seasonality is not None:
+        sheets["seasonality"] = seasonality.reset_index(drop=True)
+    if mt.adjustments is not None and len(mt.adjustments):
+        sheets["adjustments"] = mt.adjustments.reset_index(drop=True)
     return sheets
 
 
-__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_sheets"]
+def targets_by_line(frame: pd.DataFrame, level: str = "dealer") -> pd.DataFrame:
+    """One row per unit of ``level`` (dealer or province) with one target column per line and ``total``.
+
+    ``frame``: the ``dealer`` or ``province`` targets (one row per unit x line); units keep their order,
+    lines the order they first appear in; a line a unit has no row for is 0. ``total`` is the sum of
+    the unit's lines, so the columns of a region add up to its issued region target.
+    """
+    keys = ["month", "region", "province", *(["dealer_id", "dealer_name"] if level == "dealer" else [])]
+    lines = list(dict.fromkeys(frame["line"]))
+    wide = frame.pivot_table(index=keys, columns="line", values="target", aggfunc="sum", sort=False, fill_value=0)
+    wide = wide.reindex(columns=lines, fill_value=0).astype("int64")
+    out = wide.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    out["total"] = wide.sum(axis=1).to_numpy(dtype="int64")
+    return out[[*keys, *lines, "total"]]
+
+
+__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_by_line", "targets_sheets"]

@@ -17,6 +17,8 @@ With ``Y`` = year(M), ``M1`` = the first day of M and ``d`` = ``as_of``:
     month_progress        = mtd / month_plan
     time_progress         = day-of-month(d) / days in M
     annual_time_progress  = day-of-year(d) / days in Y (365 or 366)
+                            with params.time_progress.basis = working_days both count official
+                            working days instead (调休 weekends included, :mod:`kaplan.core.calendar`)
     status                = by gap = month_progress - time_progress, rounded to 9 decimals:
                             ``ahead`` when gap > params.status.ahead, ``behind`` when
                             gap < params.status.behind, else ``on_track`` (both edges on track);
@@ -45,6 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kaplan.core.calendar import Basis, annual_time_progress_parts, time_progress_parts
 from kaplan.core.errors import KaplanError
 from kaplan.core.glossary import Lang, label
 from kaplan.core.months import Month, MonthLike, checked_as_of, default_as_of
@@ -81,14 +84,16 @@ def same_day_last_year(day: pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(year=day.year - 1, month=day.month, day=day.day)
 
 
-def time_progress(day: pd.Timestamp) -> float:
-    """day-of-month / days in the month."""
-    return day.day / day.days_in_month
+def time_progress(day: pd.Timestamp, basis: Basis = "calendar") -> float:
+    """day-of-month / days in the month; with ``working_days``, working days through d / working days of M."""
+    elapsed, total = time_progress_parts(day, basis)
+    return elapsed / total
 
 
-def annual_time_progress(day: pd.Timestamp) -> float:
-    """day-of-year / days in the year."""
-    return day.day_of_year / (366 if day.is_leap_year else 365)
+def annual_time_progress(day: pd.Timestamp, basis: Basis = "calendar") -> float:
+    """day-of-year / days in the year; with ``working_days``, working days through d / working days of Y."""
+    elapsed, total = annual_time_progress_parts(day, basis)
+    return elapsed / total
 
 
 # --- units ---------------------------------------------------------------------------------------
@@ -287,7 +292,8 @@ def board(
     counts["month_plan"] = month_plan_counts(month_targets, cells, lvl)
     for name in COUNT_COLUMNS:
         cells[name] = pd.Series(counts[name], dtype="int64")
-    return with_ratios(cells, time_progress(day), annual_time_progress(day), params.status)
+    basis = params.time_progress.basis
+    return with_ratios(cells, time_progress(day, basis), annual_time_progress(day, basis), params.status)
 
 
 def board_cells(units: pd.DataFrame, lines: pd.Index) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,24 +22,31 @@ import pandas as pd
 import plotly.io as pio
 from IPython.display import HTML, display
 
+from kaplan.assessment.assess import Assessment
+from kaplan.assessment.rectification import notices
 from kaplan.core.facts import sales_facts
 from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, MonthLike, as_of_date
-from kaplan.core.params import Params, load_params, locks_dir
+from kaplan.core.params import Params, adjustments_dir, load_params, locks_dir
 from kaplan.core.tables import Tables
 from kaplan.inputs.coverage import stale_data
 from kaplan.inputs.database import is_database_url
 from kaplan.inputs.loader import load_tables
+from kaplan.plan.adjustments import Record, apply_adjustments, issue_version, record_from_json
 from kaplan.plan.targets import MonthTargets, month_targets
 from kaplan.progress.board import board_with_totals
-from kaplan.report.excel import write_workbook
+from kaplan.progress.ytd import ytd_counts
+from kaplan.report.excel import Printed, write_workbook
 from kaplan.report.html import STYLE, html_notes, html_table
+from kaplan.report.issue import regional_packs
 from kaplan.sample.write import data_folder
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 log = logging.getLogger(__name__)
+
+RECORD_NAME = re.compile(r"\d{4,}\.json")
 
 
 def resolve_as_of(tables: Tables, month: MonthLike, as_of: object = None) -> pd.Timestamp:
@@ -57,6 +65,7 @@ class Context:
     output_dir: Path | None = None
     interactive: bool = True
     notes: list[str] = field(default_factory=list)
+    params_file: str = ""
 
     def label(self, term: str) -> str:
         return label(term, self.lang)
@@ -66,8 +75,19 @@ class Context:
         return sales_facts(self.tables)
 
     @cached_property
-    def targets(self) -> MonthTargets:
+    def formula_targets(self) -> MonthTargets:
+        """The month's targets as the formula splits them (docs/method.md §2.2), before any adjustment."""
         return month_targets(self.tables, self.month, self.params)
+
+    @cached_property
+    def records(self) -> list[Record]:
+        """The month's manual adjustment records, in order."""
+        return adjustment_records(self.params_file, self.month)
+
+    @cached_property
+    def targets(self) -> MonthTargets:
+        """The issued targets: the formula targets with the month's manual adjustments applied."""
+        return apply_adjustments(self.formula_targets, self.records)[0]
 
 
 def context(
@@ -90,7 +110,62 @@ def context(
     if out:
         out.mkdir(parents=True, exist_ok=True)
     _configure_display()
-    return Context(month, stamp, lang, tables, params, folder, out, interactive)
+    return Context(month, stamp, lang, tables, params, folder, out, interactive, params_file=params_file)
+
+
+def adjustment_records(params_file: str | Path | None, month: MonthLike) -> list[Record]:
+    """The records of ``<params folder>/adjustments/<month>/`` (0001.json, 0002.json, ...), in number order."""
+    folder = adjustments_dir(params_file or None) / str(Month.of(month))
+    if not folder.is_dir():
+        return []
+    files = sorted((p for p in folder.iterdir() if RECORD_NAME.fullmatch(p.name)), key=lambda p: int(p.stem))
+    return [record_from_json(p.read_text(encoding="utf-8"), p.name) for p in files]
+
+
+def issued_targets(ctx: Context, month: MonthLike) -> MonthTargets:
+    """The issued targets of any ``month``: its formula targets with its own manual adjustments."""
+    if str(Month.of(month)) == ctx.month:
+        return ctx.targets
+    formula = month_targets(ctx.tables, month, ctx.params)
+    return apply_adjustments(formula, adjustment_records(ctx.params_file, month))[0]
+
+
+def issued_months(ctx: Context, months: list[str]) -> dict[str, MonthTargets]:
+    """:func:`issued_targets` of each of ``months``."""
+    return {m: issued_targets(ctx, m) for m in months}
+
+
+def issue_packs(ctx: Context) -> dict[str, dict[str, Printed]]:
+    """The regional issue workbooks of the month (:func:`kaplan.report.issue.regional_packs`)."""
+    last = issued_targets(ctx, Month.of(ctx.month).previous).dealer
+    context_of = {level: ytd_counts(ctx.facts, ctx.tables.annual_targets, last, ctx.month, ctx.tables.org, level)
+                  for level in ("dealer", "province")}  # fmt: skip
+    return regional_packs(ctx.targets, context_of["dealer"], context_of["province"], params=ctx.params,
+                          lang=ctx.lang, version=issue_version(ctx.records), issued_on=ctx.as_of.date().isoformat())
+
+
+def rectification_notices(ctx: Context, result: Assessment) -> dict[str, Printed]:
+    """One printable rectification notice (整改通知) per region with lagging dealers, sheets ``notice:<region>``."""
+    assessed = Month.of(result.month)
+    sheets = {}
+    for region, rows in notices(result.rectification).items():
+        heading_text = f"{region} {assessed.label(ctx.lang)} {ctx.label('rectification_notice')}"
+        title = ((ctx.label("region"), region), (ctx.label("assessed_month"), str(assessed)),
+                 (ctx.label("as_of"), ctx.as_of.date().isoformat()))  # fmt: skip
+        gap = f"{ctx.params.rectification.gap * 100:g}%"
+        footer = (ctx.label("note_rectification").format(gap=gap, n=len(rows)), "", ctx.label("notice_sign_off"))
+        sheets[f"notice:{region}"] = Printed(rows, heading=heading_text, title=title, footer=footer, freeze_columns=3)
+    return sheets
+
+
+def show_adjustments(ctx: Context) -> None:
+    """The month's manual adjustments: formula and adjusted targets with who, when and why."""
+    heading(ctx, "adjustments")
+    table = ctx.targets.adjustments
+    if table is None or table.empty:
+        show_text(ctx, ctx.label("no_adjustments"))
+    else:
+        show_table(ctx, table)
 
 
 def _existing(path: Path) -> Path | None:
@@ -163,7 +238,7 @@ def progress_board(ctx: Context, level: str) -> pd.DataFrame:
     )
 
 
-def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame]]) -> list[Path]:
+def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame | Printed]]) -> list[Path]:
     """Write ``<output_dir>/<folder>/<name>.xlsx`` for every workbook of ``books``."""
     if ctx.output_dir is None:
         return []
@@ -173,7 +248,7 @@ def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.Data
 
 
 def save_workbook(
-    ctx: Context, name: str, sheets: dict[str, pd.DataFrame], month: MonthLike | None = None
+    ctx: Context, name: str, sheets: dict[str, pd.DataFrame | Printed], month: MonthLike | None = None
 ) -> Path | None:
     """Write ``<output_dir>/<name>_<month>.xlsx`` when the run asked for workbooks.
 

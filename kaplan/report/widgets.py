@@ -1,7 +1,8 @@
 """The weight sliders of the targets notebook (docs/method.md §2.2) and their static equivalent.
 
-In JupyterLab :func:`weight_explorer` shows three sliders, a line and a level selector, each move
-re-splitting both levels with :class:`kaplan.plan.live.LiveSplit`; under papermill
+In JupyterLab :func:`weight_explorer` shows four sliders (the seed's three weights and the pipeline),
+a line and a level selector, each move re-splitting both levels with :class:`kaplan.plan.live.LiveSplit`;
+under papermill
 (``interactive=False``) only the scenario explorer is shown: the scenario weight sets with their
 backtest error, and a plotly figure with its own slider that works in the static HTML with no kernel.
 """
@@ -26,7 +27,7 @@ def weight_explorer(ctx: Context, scenarios: pd.DataFrame) -> None:
     ``scenarios`` is :func:`kaplan.plan.scenarios.scenarios_sheet`: current, single components,
     suggested and the planner's own weight sets, with their backtest error.
     """
-    live = LiveSplit.build(ctx.tables, ctx.month, ctx.targets)
+    live = LiveSplit.build(ctx.tables, ctx.month, ctx.targets, ctx.params.stage_probabilities)
     shown = scenarios.assign(scenario=scenarios["scenario"].map(lambda n: scenario_label(n, ctx.lang)))
     report.show_table(ctx, shown)
     table = scenario_targets(live, scenarios)
@@ -41,7 +42,7 @@ def _widgets(ctx: Context, live: LiveSplit) -> w.VBox:
         name: w.FloatSlider(value=value, min=0.0, max=1.0, step=0.05, description=label(name, ctx.lang),
                             style={"description_width": "10em"}, layout={"width": "32em"})
         for name, value in (("trailing3", current.trailing3), ("last_month", current.last_month),
-                            ("annual", current.annual))
+                            ("annual", current.annual), ("pipeline", current.pipeline))
     }
     lines = sorted(set(live.comps["province"].frame["line"]))
     line = w.Dropdown(
@@ -52,7 +53,7 @@ def _widgets(ctx: Context, live: LiveSplit) -> w.VBox:
 
     def redraw(*_: object) -> None:
         raw = np.array([s.value for s in sliders.values()])
-        weights = raw / raw.sum() if raw.sum() > 0 else np.array([1 / 3] * 3)
+        weights = raw / raw.sum() if raw.sum() > 0 else np.array([1 / 3] * 3 + [0.0])
         split = live.split(level.value, tuple(weights), line.value)
         unit = "province" if level.value == "province" else "dealer_name"
         with out:

@@ -32,43 +32,94 @@ _FORBIDDEN_RE2 = r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x{fffe}\x{ffff}]"  # the same
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-# cell styles (index into cellXfs of STYLES)
-STYLE_INDEX = {"default": 0, "header": 1, "int": 2, "float": 3, "share": 4, "date": 5, "text": 6}
+# cell styles: a few fixed ones, then every number kind in every row variant (index into cellXfs)
+FIXED_STYLES = {"default": 0, "header": 1, "heading": 2, "label": 3}
+KINDS = ("general", "int", "float", "share", "date", "text", "money", "bool")
+KIND_ALIASES = {"year": "general"}  # a calendar year: a number in General format (2026, not 2,026)
+NUMBER_FORMATS = {"general": 0, "int": 3, "float": 4, "share": 164, "date": 165, "text": 49, "money": 166,
+                  "bool": 0}  # fmt: skip
+# row variants: ordinary rows, subtotal rows, total rows, and cells flagged as lagging (red)
+VARIANTS = ("plain", "subtotal", "total", "alert")
+_VARIANT_LOOK = {"plain": (0, 0), "subtotal": (1, 3), "total": (1, 4), "alert": (3, 5)}  # (fontId, fillId)
+STYLE_INDEX = {**FIXED_STYLES, **{k: len(FIXED_STYLES) + i for i, k in enumerate(KINDS)}}
+MONEY_FORMAT = '#,##0" 元"'
 
-STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/>
-<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd"/></numFmts>
-<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>
-<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>
-<fill><patternFill patternType="solid"><fgColor rgb="FFDDE6F0"/><bgColor indexed="64"/></patternFill></fill></fills>
-<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="7">
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
-<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">
-<alignment vertical="top" wrapText="1"/></xf>
-<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
-<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
-<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
-<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
-<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
-</cellXfs>
-<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>
-"""
+
+def style_index(kind: str, variant: str = "plain") -> int:
+    """The cellXfs index of a cell of ``kind`` (int, share, money, ...) in row ``variant``."""
+    kind = KIND_ALIASES.get(kind, kind)
+    k = KINDS.index(kind) if kind in KINDS else 0
+    return len(FIXED_STYLES) + VARIANTS.index(variant) * len(KINDS) + k
+
+
+def _styles_xml() -> str:
+    xfs = [
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+        '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" '
+        'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>',
+        '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>',
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>',
+    ]
+    for variant in VARIANTS:
+        font, fill = _VARIANT_LOOK[variant]
+        for kind in KINDS:
+            xfs.append(f'<xf numFmtId="{NUMBER_FORMATS[kind]}" fontId="{font}" fillId="{fill}" borderId="0" '
+                       'xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"/>')  # fmt: skip
+    plain = "".join(f'<fill><patternFill patternType="{p}"/></fill>' for p in ("none", "gray125"))
+    solid = "".join(
+        f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
+        for rgb in ("FFDDE6F0", "FFF2F2F2", "FFD9D9D9", "FFFFC7CE")
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="3"><numFmt numFmtId="164" formatCode="0.0%"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd"/>'
+        f'<numFmt numFmtId="166" formatCode="{_attr(MONEY_FORMAT)}"/></numFmts>'
+        '<fonts count="4"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="14"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><color rgb="FF9C0006"/><name val="Calibri"/></font></fonts>'
+        f'<fills count="6">{plain}{solid}</fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>\n"
+    )
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet to write: its name, header texts, and columns with their display kind."""
+    """One sheet to write: its name, header texts, and columns with their display kind.
+
+    The optional parts make a sheet for print (docs/operations.md §4): a ``heading`` and a ``title``
+    block of (label, value) rows above the header, a ``row_kinds`` marker per data row (``subtotal``
+    and ``total`` rows bold on a grey fill), ``alerts`` (per column, a boolean mask of cells filled
+    red), ``footer`` lines below the data, ``freeze_columns`` frozen beside the frozen header, and a
+    ``page_header`` printed at the top of every page. Every sheet prints on A4 landscape, one page
+    wide, with its header row repeated on each page.
+    """
 
     name: str
     headers: Sequence[str]
     columns: Sequence[pd.Series]
-    kinds: Sequence[str]  # int, float, share, date, text, bool, year (a number in General format)
+    kinds: Sequence[str]  # int, float, share, money, date, text, bool, year (a number in General format)
     widths: Sequence[float]
+    heading: str = ""
+    title: Sequence[tuple[str, str]] = ()
+    row_kinds: pd.Series | None = None  # per data row: "" (plain), "subtotal" or "total"
+    alerts: Sequence[pd.Series | None] = ()  # per column: None, or True where the cell is flagged
+    footer: Sequence[str] = ()
+    freeze_columns: int = 0
+    autofilter: bool = True
+    page_header: str = ""
+
+    @property
+    def header_row(self) -> int:
+        """The 1-based row of the column headers: 1, or below the heading, the title block and a blank row."""
+        top = (1 if self.heading else 0) + len(self.title)
+        return top + 2 if top else 1
 
 
 def column_letter(index: int) -> str:
@@ -113,76 +164,171 @@ def _number_text(values: pd.Series) -> pa.Array:
     return pc.if_else(pa.array(finite), text, "")
 
 
-def column_cells(series: pd.Series, kind: str, letter: str, rows: pa.Array) -> pa.Array:
-    """The ``<c>`` element of every cell of one column ('' for a blank cell)."""
+def column_cells(series: pd.Series, kind: str, letter: str, rows: pa.Array, styles: pa.Array | None = None) -> pa.Array:
+    """The ``<c>`` element of every cell of one column ('' for a blank cell).
+
+    ``styles``: the cellXfs index of each cell as text (default: the plain style of ``kind``).
+    """
     series = series.reset_index(drop=True)
     ref = pc.binary_join_element_wise(letter, rows, "")
+    style = styles if styles is not None else pa.array(np.full(len(series), str(style_index(kind))))
     if kind == "text":
         raw = _strings(series)
         present = pc.not_equal(raw, "")
         cells = pc.binary_join_element_wise(
-            '<c r="', ref, '" t="inlineStr"><is><t xml:space="preserve">', escaped_text(raw), "</t></is></c>", ""
+            '<c r="', ref, '" s="', style, '" t="inlineStr"><is><t xml:space="preserve">', escaped_text(raw),
+            "</t></is></c>", "",
         )
         return pc.if_else(present, cells, "")
     if kind == "bool":
         present = pa.array(series.notna().to_numpy())
         flags = pa.array(np.where(series.fillna(False).astype(bool).to_numpy(), "1", "0"))
-        return pc.if_else(present, pc.binary_join_element_wise('<c r="', ref, '" t="b"><v>', flags, "</v></c>", ""), "")
+        cells = pc.binary_join_element_wise('<c r="', ref, '" s="', style, '" t="b"><v>', flags, "</v></c>", "")
+        return pc.if_else(present, cells, "")
     if kind == "date":
         stamps = pd.to_datetime(series, errors="coerce")
         present = pa.array(stamps.notna().to_numpy())
         days = (stamps.to_numpy().astype("datetime64[D]") - EXCEL_EPOCH).astype("int64")
         cells = pc.binary_join_element_wise(
-            '<c r="', ref, f'" s="{STYLE_INDEX["date"]}"><v>', pc.cast(pa.array(days), pa.string()), "</v></c>", ""
+            '<c r="', ref, '" s="', style, '"><v>', pc.cast(pa.array(days), pa.string()), "</v></c>", ""
         )
         return pc.if_else(present, cells, "")
     text = _number_text(series)
-    style = STYLE_INDEX.get(kind, 0)
-    cells = pc.binary_join_element_wise('<c r="', ref, f'" s="{style}"><v>', text, "</v></c>", "")
+    cells = pc.binary_join_element_wise('<c r="', ref, '" s="', style, '"><v>', text, "</v></c>", "")
     return pc.if_else(pc.not_equal(text, ""), cells, "")
+
+
+def _variant_codes(sheet: Sheet, start: int, stop: int) -> np.ndarray:
+    """Per data row of ``start .. stop - 1``: the index of its variant (plain, subtotal, total) in VARIANTS."""
+    if sheet.row_kinds is None:
+        return np.zeros(stop - start, dtype="int64")
+    kinds = sheet.row_kinds.iloc[start:stop].fillna("").astype("str").to_numpy()
+    return np.select([kinds == "subtotal", kinds == "total"], [1, 2], default=0)
+
+
+def _column_styles(sheet: Sheet, j: int, variants: np.ndarray, start: int, stop: int) -> pa.Array:
+    """The cellXfs index of every cell of column ``j`` in rows ``start .. stop - 1``, as text."""
+    kind = KIND_ALIASES.get(sheet.kinds[j], sheet.kinds[j])
+    base = len(FIXED_STYLES) + (KINDS.index(kind) if kind in KINDS else 0)
+    codes = variants.copy()
+    alert = sheet.alerts[j] if j < len(sheet.alerts) else None
+    if alert is not None:
+        flagged = alert.iloc[start:stop].fillna(False).astype(bool).to_numpy()
+        codes = np.where(flagged, VARIANTS.index("alert"), codes)
+    return pa.array((base + codes * len(KINDS)).astype(str))
 
 
 def _rows_xml(sheet: Sheet, start: int, stop: int) -> str:
     """``<row>`` elements of data rows ``start`` .. ``stop - 1`` (0-based, header excluded)."""
-    rows = pa.array(np.arange(start + 2, stop + 2).astype(str))
+    first = sheet.header_row + 1
+    rows = pa.array(np.arange(start + first, stop + first).astype(str))
     letters = [column_letter(j) for j in range(len(sheet.headers))]
-    cells = [column_cells(series.iloc[start:stop], kind, letter, rows)
-             for series, kind, letter in zip(sheet.columns, sheet.kinds, letters, strict=True)]  # fmt: skip
+    variants = _variant_codes(sheet, start, stop)
+    cells = [
+        column_cells(series.iloc[start:stop], kind, letter, rows, _column_styles(sheet, j, variants, start, stop))
+        for j, (series, kind, letter) in enumerate(zip(sheet.columns, sheet.kinds, letters, strict=True))
+    ]
     row_xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
     return "".join(row_xml.to_numpy(zero_copy_only=False).tolist())
+
+
+def _text_cell(ref: str, text: str, style: int) -> str:
+    escaped = escaped_text(pa.array([text], type=pa.string()))[0].as_py()
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escaped}</t></is></c>'
+
+
+def _top_rows(sheet: Sheet) -> str:
+    """The heading and the title block (label in A, value in B) above the header row."""
+    rows, r = [], 1
+    if sheet.heading:
+        rows.append(f'<row r="1">{_text_cell("A1", sheet.heading, FIXED_STYLES["heading"])}</row>')
+        r = 2
+    for label, value in sheet.title:
+        cells = _text_cell(f"A{r}", label, FIXED_STYLES["label"]) + _text_cell(f"B{r}", value, style_index("text"))
+        rows.append(f'<row r="{r}">{cells}</row>')
+        r += 1
+    return "".join(rows)
+
+
+def _footer_rows(sheet: Sheet, after: int) -> str:
+    """The footer lines, one per row in column A, after a blank row below row ``after``."""
+    return "".join(f'<row r="{after + 2 + i}">{_text_cell(f"A{after + 2 + i}", line, style_index("text"))}</row>'
+                   for i, line in enumerate(sheet.footer) if line)  # fmt: skip
+
+
+def _pane(sheet: Sheet) -> str:
+    rows, columns = sheet.header_row, sheet.freeze_columns
+    top_left = f"{column_letter(columns)}{rows + 1}"
+    x_split = f'xSplit="{columns}" ' if columns else ""
+    active = "bottomRight" if columns else "bottomLeft"
+    return f'<pane {x_split}ySplit="{rows}" topLeftCell="{top_left}" activePane="{active}" state="frozen"/>'
+
+
+def _page_xml(sheet: Sheet) -> str:
+    """Print setup: gridlines, margins, A4 landscape one page wide, a page header and page numbers."""
+    header = f"<oddHeader>&amp;L{_attr(sheet.page_header)}</oddHeader>" if sheet.page_header else ""
+    return (
+        '<printOptions gridLines="1"/>'
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        f'<headerFooter>{header}<oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter>'
+    )
 
 
 def sheet_xml_parts(sheet: Sheet, chunk_rows: int = 20_000) -> Iterator[str]:
     """The worksheet XML in pieces, ``chunk_rows`` data rows at a time (bounded memory)."""
     n_rows = len(sheet.columns[0]) if sheet.columns else 0
+    h = sheet.header_row
     letters = [column_letter(j) for j in range(len(sheet.headers))]
-    headers = escaped_text(pa.array([str(h) for h in sheet.headers], type=pa.string())).to_pylist()
+    headers = escaped_text(pa.array([str(x) for x in sheet.headers], type=pa.string())).to_pylist()
     header_cells = "".join(
-        f'<c r="{letter}1" t="inlineStr" s="{STYLE_INDEX["header"]}"><is><t xml:space="preserve">{text}</t></is></c>'
+        f'<c r="{letter}{h}" t="inlineStr" s="{FIXED_STYLES["header"]}"><is><t xml:space="preserve">{text}</t></is></c>'
         for letter, text in zip(letters, headers, strict=True)
     )
     cols = "".join(
         f'<col min="{j + 1}" max="{j + 1}" width="{w:.1f}" customWidth="1"/>' for j, w in enumerate(sheet.widths)
     )
-    last = f"{letters[-1]}{max(n_rows + 1, 2)}" if letters else "A1"
-    pane = '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    last_data = h + n_rows
+    last_row = last_data + (len(sheet.footer) + 1 if sheet.footer else 0)
+    last_column = letters[-1] if letters else "A"
+    if sheet.title and last_column == "A":
+        last_column = "B"
+    table = f"A{h}:{letters[-1]}{max(last_data, h + 1)}" if letters else f"A{h}"
     yield "".join(
         [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-            f'<dimension ref="A1:{last}"/>',
-            f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>',
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+            f'<dimension ref="A1:{last_column}{max(last_row, h + 1)}"/>',
+            f'<sheetViews><sheetView workbookViewId="0">{_pane(sheet)}</sheetView></sheetViews>',
             f"<cols>{cols}</cols>" if cols else "",
-            f'<sheetData><row r="1">{header_cells}</row>',
+            f'<sheetData>{_top_rows(sheet)}<row r="{h}">{header_cells}</row>',
         ]
     )
     for start in range(0, n_rows, chunk_rows):
         yield _rows_xml(sheet, start, min(start + chunk_rows, n_rows))
-    yield "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if letters else "") + "</worksheet>"
+    yield (
+        _footer_rows(sheet, last_data)
+        + "</sheetData>"
+        + (f'<autoFilter ref="{table}"/>' if letters and sheet.autofilter else "")
+        + _page_xml(sheet)
+        + "</worksheet>"
+    )
 
 
-def _workbook_parts(names: Sequence[str]) -> dict[str, str]:
-    sheets = "".join(f'<sheet name="{_attr(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, 1))
+def _quoted(name: str) -> str:
+    """A sheet name quoted for a defined name (sheet names never hold a single quote)."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _workbook_parts(sheets: Sequence[Sheet]) -> dict[str, str]:
+    names = [s.name for s in sheets]
+    listed = "".join(f'<sheet name="{_attr(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, 1))
+    titles = "".join(
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+        f"{_attr(_quoted(s.name))}!${s.header_row}:${s.header_row}</definedName>"
+        for i, s in enumerate(sheets)
+    )
     rels = "".join(
         f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
         f'worksheet" Target="worksheets/sheet{i}.xml"/>'
@@ -216,10 +362,10 @@ def _workbook_parts(names: Sequence[str]) -> dict[str, str]:
         "xl/workbook.xml": head
         + '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f"<sheets>{sheets}</sheets></workbook>",
+        f"<sheets>{listed}</sheets>" + (f"<definedNames>{titles}</definedNames>" if titles else "") + "</workbook>",
         "xl/_rels/workbook.xml.rels": head
         + f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
-        "xl/styles.xml": STYLES,
+        "xl/styles.xml": _styles_xml(),
     }
 
 
@@ -229,7 +375,7 @@ def _attr(text: str) -> str:
 
 def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> Path:
     """Write ``sheets`` to ``path`` as one .xlsx file (same input, same bytes)."""
-    parts = _workbook_parts([s.name for s in sheets])
+    parts = _workbook_parts(sheets)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, text in parts.items():
             archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), text, compress_type=zipfile.ZIP_DEFLATED)

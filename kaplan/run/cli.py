@@ -1,4 +1,4 @@
-"""The ``kaplan`` command: init, sample, check, lock, run, verify, approve (docs/operations.md).
+"""The ``kaplan`` command: init, sample, check, lock, run, verify, approve, adjust (docs/operations.md).
 
 Any :class:`~kaplan.core.errors.KaplanError` ends the command with its message and its exit code
 (2 bad input or parameters, 3 annual targets differ from the locked plan, 4 the data do not cover
@@ -20,6 +20,7 @@ from kaplan.core.months import Month, MonthError
 from kaplan.core.params import load_params
 from kaplan.inputs.check import check_folder, lock_year
 from kaplan.inputs.coverage import auto_months
+from kaplan.run.adjust import adjust
 from kaplan.run.init import init_deployment
 from kaplan.run.month import run_month
 from kaplan.run.publish import verify_version
@@ -112,6 +113,21 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_adjust(args: argparse.Namespace) -> int:
+    path, record = adjust(args.month, Path(args.source), args.by, args.reason,
+                          data_dir=Path(args.data) if args.data else None,
+                          params_file=Path(args.params) if args.params else None)  # fmt: skip
+    moved = [r for r in record.rows if not r["rebalanced"]]
+    balanced = [r for r in record.rows if r["rebalanced"]]
+    print(f"{args.month}: adjustment recorded in {path} by {record.by}: {len(moved)} target(s) set"
+          + (f", {len(balanced)} rebalanced" if balanced else ""))
+    for row in record.rows:
+        print(f"  {row['dealer_id']} {row['line']}: {row['before']} -> {row['target']}"
+              + (" (rebalanced)" if row["rebalanced"] else ""))
+    print(f"the next `kaplan run --month {args.month}` issues the adjusted targets")
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     for path in init_deployment(folder):
@@ -172,6 +188,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--params", help="parameters YAML (default params/default.yaml); approvals live beside it")
     p.add_argument("--approvals", help="folder of approval records (default: approvals/ beside the params file)")
     p.set_defaults(func=cmd_approve)
+
+    p = sub.add_parser("adjust", help="record manual adjustments of a month's issued dealer targets")
+    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--from", dest="source", required=True,
+                   help="the edited issue workbook issue/<region>.xlsx, or a sheet of dealer_id, line, target")
+    p.add_argument("--by", required=True, help="who adjusts")
+    p.add_argument("--reason", required=True, help="why (shown beside the adjusted targets)")
+    p.add_argument("--data", help="input folder (default: the bundled demo data set)")
+    p.add_argument("--params", help="parameters YAML (default params/default.yaml); adjustments live beside it")
+    p.set_defaults(func=cmd_adjust)
 
     p = sub.add_parser("init", help="make a deployment folder: params/default.yaml, data/, outputs/")
     p.add_argument("dir", nargs="?", default=".", help="folder to set up (default: here)")

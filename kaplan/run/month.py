@@ -25,12 +25,14 @@ import pandas as pd
 from kaplan import __version__
 from kaplan.assessment.assess import assessed_month
 from kaplan.core.errors import KaplanError, PublishError
+from kaplan.core.files import sha256_file
 from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, as_of_date
-from kaplan.core.params import Params, load_params, locks_dir, params_as_dict
+from kaplan.core.params import Params, adjustments_dir, load_params, locks_dir, params_as_dict
 from kaplan.inputs.coverage import check_coverage
 from kaplan.inputs.database import is_database_url, redacted
 from kaplan.inputs.loader import database_snapshot, load_tables
+from kaplan.report.context import adjustment_records
 from kaplan.report.export import notebook_html
 from kaplan.run.publish import publish, staging_dir, write_manifest
 from kaplan.sample.write import data_folder
@@ -124,6 +126,13 @@ def refuse_file_as_folder(out_dir: Path) -> None:
             return
 
 
+def adjustment_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every manual adjustment record (``YYYY-MM/NNNN.json``) under ``folder``, by relative path."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.glob("*/*.json"))}
+
+
 def release_memory() -> None:
     """Hand freed memory back to the system before the notebook kernels start.
 
@@ -170,6 +179,8 @@ def run_month(
     assessed = assessed_month(month, assess)
     with step("parameters", timings):
         params = load_params(params_file, month)
+        adjustment_records(params_file, month)  # a record edited by hand stops the run before anything is written
+        adjustments = adjustment_hashes(adjustments_dir(params_file))
     with step("input validation", timings):
         inputs = validated_inputs(source, params_file, month, as_of, params)
     stamp = inputs.as_of
@@ -206,6 +217,7 @@ def run_month(
             "data_hash": inputs.data_hash,
             "inputs": inputs.hashes,
             "params": params_as_dict(params),
+            "adjustments": adjustments,
             "reports": [r.notebook for r in reports],
             "timings_s": timings,
         }

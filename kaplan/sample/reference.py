@@ -193,14 +193,6 @@ STAGE_NOTES: dict[str, tuple[str, ...]] = {
     "lost": ("未中标，竞品价格更低", "客户预算取消，项目终止"),
 }
 
-# first day of the Spring Festival (春节), by year: its month has the year's sales dip
-SPRING_FESTIVAL: dict[int, str] = {
-    2020: "2020-01-25", 2021: "2021-02-12", 2022: "2022-02-01", 2023: "2023-01-22",
-    2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06",
-    2028: "2028-01-26", 2029: "2029-02-13", 2030: "2030-02-03", 2031: "2031-01-23",
-    2032: "2032-02-11", 2033: "2033-01-31", 2034: "2034-02-19", 2035: "2035-02-08",
-}  # fmt: skip
-
 # who buys which up-fitted work vehicle (作业车); a work product not listed suits every industry
 WORK_PRODUCT_INDUSTRIES: dict[str, tuple[str, ...]] = {
     "警用巡逻车": ("public_security",),

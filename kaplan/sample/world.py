@@ -18,7 +18,7 @@ open later (uniformly up to ``until``), and the last of those opens after ``unti
 with ``R = orders / 41.65`` (the scale's order count over the default 41.65 months), ``t_m`` the years
 from 2023-01-01 to the middle of month m, ``noise`` lognormal (sigma 0.06). ``season`` is
 :data:`SEASON` (a December government-budget peak, a July-August lull), with the Spring Festival month
-(:data:`kaplan.sample.reference.SPRING_FESTIVAL`) set to 0.65 x January's factor (-35 %, as CAAM reported for
+(:func:`kaplan.core.calendar.spring_festival`) set to 0.65 x January's factor (-35 %, as CAAM reported for
 February 2024) and, when the festival falls in January, February rebounding to 1.05.
 The count of a cell is ``Poisson(lambda * mass)``, ``mass`` = the share of the month's day weight on
 days the dealer is open and not after ``until``. Day weights: weekdays 1 (Friday 1.1), Saturday 0.55,
@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from kaplan.core.apportion import apportion
+from kaplan.core.calendar import festival_month, spring_festival
 from kaplan.core.schema import INDUSTRIES, LINES
 from kaplan.sample import reference as ref
 
@@ -372,16 +373,12 @@ def months(until: np.datetime64) -> np.ndarray:
     return np.arange(np.datetime64("2023-01"), np.datetime64(f"{year + 1}-01"), dtype="datetime64[M]")
 
 
-def festival_months() -> dict[int, int]:
-    return {year: int(day[5:7]) for year, day in ref.SPRING_FESTIVAL.items()}
-
-
 def season(month_starts: np.ndarray) -> np.ndarray:
     """Seasonal factor per month x line, the Spring Festival dip included."""
     years = month_starts.astype("datetime64[Y]").astype(int) + 1970
     month_no = month_starts.astype(int) % 12 + 1
     factors = SEASON[:, month_no - 1].T.copy()
-    festival = np.array([festival_months().get(int(y), 2) for y in years])
+    festival = np.array([festival_month(int(y)) for y in years])
     dip = month_no == festival
     factors[dip] = FESTIVAL_DIP * SEASON[:, 0]
     rebound = (festival == 1) & (month_no == 2)
@@ -403,8 +400,9 @@ def day_weights(all_days: np.ndarray) -> np.ndarray:
     month_no = all_days.astype("datetime64[M]").astype(int) % 12 + 1
     w[(month_no == 10) & (month_day <= 7)] *= 0.3
     w[(month_no == 5) & (month_day <= 5)] *= 0.4
-    for day in ref.SPRING_FESTIVAL.values():
-        first = np.datetime64(day, "D")
+    years = all_days.astype("datetime64[Y]").astype(int) + 1970
+    for year in range(int(years.min()), int(years.max()) + 1):
+        first = np.datetime64(spring_festival(year).date(), "D")
         w[(all_days >= first) & (all_days < first + 7)] *= 0.15
     month_idx = (all_days.astype("datetime64[M]") - all_days[0].astype("datetime64[M]")).astype(int)
     return w / np.bincount(month_idx, weights=w)[month_idx]

@@ -16,6 +16,7 @@ from kaplan.core.glossary import label
 from kaplan.core.params import DEFAULT_FILE, load_params
 from kaplan.core.schema import KPI_ITEMS
 from kaplan.core.tables import Tables
+from kaplan.report.excel import sheet_label
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "kaplan" / "notebooks"
 NOTEBOOK = NOTEBOOKS / "04_assessment.ipynb"
@@ -59,15 +60,18 @@ def executed(small_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
 def test_workbook_has_the_three_sheets(executed: tuple[Path, Path]) -> None:
     _, book = executed
     sheets = pd.read_excel(book, sheet_name=None)
-    assert list(sheets) == ["kpi", "incentive", "incentive_by_role", "rectification"]
-    kpi = sheets["kpi"]
+    names = [sheet_label(n, "zh") for n in ("kpi", "incentive", "incentive_by_role", "rectification")]
+    assert list(sheets)[:4] == names == ["考核指标", "阶梯式激励", "按岗位汇总", "整改名单"]
+    # then one rectification notice per region with lagging dealers
+    assert all(name.startswith("整改通知 ") for name in list(sheets)[4:])
+    kpi = sheets["考核指标"]
     expected = ["staff_id", "name", "role", *KPI_ITEMS, "kpi_score"]
     assert list(kpi.columns)[: len(expected)] == [label(c, "zh") for c in expected]
 
 
 def test_kpi_numbers_match_the_library(executed: tuple[Path, Path], small_tables: Tables) -> None:
     _, book = executed
-    sheet = pd.read_excel(book, sheet_name="kpi", dtype={label("staff_id", "zh"): str})
+    sheet = pd.read_excel(book, sheet_name=sheet_label("kpi", "zh"), dtype={label("staff_id", "zh"): str})
     direct = kpi_table(small_tables.staff, small_tables.kpi_submissions, "2026-05", load_params().kpi)
     assert len(sheet) == len(small_tables.staff)
     got = sheet.set_index(label("staff_id", "zh"))[label("kpi_score", "zh")]
@@ -78,7 +82,7 @@ def test_kpi_numbers_match_the_library(executed: tuple[Path, Path], small_tables
 
 def test_incentive_is_paid_on_the_closed_month(executed: tuple[Path, Path], small_tables: Tables) -> None:
     _, book = executed
-    sheet = pd.read_excel(book, sheet_name="incentive")
+    sheet = pd.read_excel(book, sheet_name=sheet_label("incentive", "zh"))
     incentive = load_params().incentive
     role, units, payout = (sheet[label(c, "zh")] for c in ("role", "units_paid", "payout"))
     for code in ("dealer_specialist", "regional_manager", "regional_director"):
@@ -89,7 +93,7 @@ def test_incentive_is_paid_on_the_closed_month(executed: tuple[Path, Path], smal
     may_total = sales_facts(small_tables).query("'2026-05-01' <= date <= '2026-05-31'")["units"].sum()
     specialists = sheet[role == label("dealer_specialist", "zh")]
     assert specialists[label("units_paid", "zh")].sum() <= may_total
-    by_role = pd.read_excel(book, sheet_name="incentive_by_role")
+    by_role = pd.read_excel(book, sheet_name=sheet_label("incentive_by_role", "zh"))
     total = by_role[by_role[label("role", "zh")] == label("total", "zh")].iloc[0]
     assert total[label("units_paid", "zh")] == may_total
     assert total[label("payout", "zh")] == pytest.approx(payout.sum())

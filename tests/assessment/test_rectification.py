@@ -98,3 +98,16 @@ def test_listed_exactly_when_behind_by_more_than_gap(rows: list[tuple[int, int]]
         if behind:
             assert out.loc[d, "gap_units"] >= 1 and out.loc[d, "months_trailing"] == 1
             assert out.loc[d, "mtd"] + out.loc[d, "gap_units"] >= target * day / 30
+
+
+def test_working_day_basis_counts_official_working_days() -> None:
+    # as of Saturday 20 June 2026: calendar 20/30 = 0.667; working days (19 June Dragon Boat off):
+    # 1-5, 8-12, 15-18 = 14 of 21 = 0.667 as well; as of Thursday 18 June: 14/21 against 18/30 = 0.6.
+    # D1 target 21, mtd 5: working-day gap ceil(21 * 14 / 21) - 5 = 9, calendar ceil(21 * 18 / 30) - 5 = 8
+    t = tables([("2026-06-01", "D1", 5)])
+    issued = targets([("2026-06", "D1", 21)])
+    day = pd.Timestamp("2026-06-18")
+    working = rectification_list(t.org, t.staff, sales_facts(t), issued, "2026-06", day, 0.2, "working_days")
+    calendar = rectification_list(t.org, t.staff, sales_facts(t), issued, "2026-06", day, 0.2)
+    assert working["time_progress"].tolist() == [14 / 21] and working["gap_units"].tolist() == [9]
+    assert calendar["time_progress"].tolist() == [18 / 30] and calendar["gap_units"].tolist() == [8]

@@ -53,9 +53,9 @@ def test_workbook_matches_the_computation(
 ) -> None:
     _, path = executed
     sheets = pd.read_excel(path, sheet_name=None)
-    assert list(sheets) == ["leads", "forecast"]
+    assert list(sheets) == ["Open leads", "Forecast and coverage"]  # sheet names in the report language
     view = build(small_tables, load_params(None, MONTH), MONTH, pd.Timestamp(AS_OF))
-    leads, forecast = sheets["leads"], sheets["forecast"]
+    leads, forecast = sheets["Open leads"], sheets["Forecast and coverage"]
     weighted = label("weighted_units", "en")
     assert len(leads) == len(view.open) > 0
     assert sorted(leads[label("lead_id", "en")].astype(str)) == sorted(view.open["lead_id"])

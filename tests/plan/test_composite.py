@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from frames import sales_frame
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaplan.core.errors import AllocationError
 from kaplan.core.facts import line_units, sales_facts
 from kaplan.core.months import MonthError
 from kaplan.core.params import SplitWeights
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import blend, components, composite_shares, dropped_components
+from kaplan.plan.composite import blend, blended, components, composite, composite_shares, dropped_components
+from kaplan.plan.targets import province_targets
 
 # ----------------------------------------------------------------------------- the worked month
 # Month 2026-04: T3 = Jan..Mar 2026, L1 = Mar 2026, A = annual targets 2026. Weights 0.4/0.3/0.3.
@@ -122,8 +125,83 @@ def test_blend_rejects_all_zero_weights(month_data: Tables) -> None:
         blend(comp, (0, 0, 0))
     with pytest.raises(AllocationError, match="greater than or equal to 0"):
         blend(comp, {"trailing3": -1, "last_month": 1, "annual": 1})
-    with pytest.raises(AllocationError, match="three weights"):
+    with pytest.raises(AllocationError, match="three or four weights"):
         blend(comp, (1, 1))
+
+
+# ----------------------------------------------------------------------------- the pipeline component
+# Leads of the worked month 2026-04 (weighted units = units x stage probability, params defaults):
+#   D1a (P1) PC 10 commit .70, reported 03-05, closes 04-20      -> 7.0 in P1
+#   D2  (P2) PC  4 tender .85, reported 02-01, closes 04-01      -> 3.4 in P2
+#   D1b (P1) PC  8 lost    0,  reported 03-01, closes 04-10      -> 0
+#   D3  (P3) PC 100 won    1,  reported 04-01 (not before April) -> left out
+#   D3  (P3) PC 50 position,   reported 01-01, closes 05-01 (May) -> left out
+#   command: P = 7.0, 3.4, 0 -> sp = 7/10.4, 3.4/10.4, 0; work has no lead: its pipeline is dropped.
+#   weights .4/.3/.3/1: c = (.4 s3 + .3 s1 + .3 sa + 1·sp) / 2
+#     P1 (.47 + 7/10.4)/2 = .571538   P2 (.39 + 3.4/10.4)/2 = .358462   P3 (.14 + 0)/2 = .07
+#   plan 100 command units: 57.15, 35.85, 7 -> floors 57, 35, 7 (99), the last unit to the largest
+#   remainder P2 -> 57, 36, 7.
+LEAD_ROWS = [("L1", "D1a", 10, "commit", "2026-03-05", "2026-04-20"),
+             ("L2", "D2", 4, "tender", "2026-02-01", "2026-04-01"),
+             ("L3", "D1b", 8, "lost", "2026-03-01", "2026-04-10"), ("L4", "D3", 100, "won", "2026-04-01", "2026-04-30"),
+             ("L5", "D3", 50, "position", "2026-01-01", "2026-05-01")]  # fmt: skip
+LEADS = pd.DataFrame({
+    "lead_id": [r[0] for r in LEAD_ROWS], "reported_on": pd.to_datetime([r[4] for r in LEAD_ROWS]),
+    "dealer_id": [r[1] for r in LEAD_ROWS], "owner_id": "S", "customer_id": "C", "lead_class": "tender",
+    "source": "directory", "stage": [r[3] for r in LEAD_ROWS], "product_id": "PC", "units": [r[2] for r in LEAD_ROWS],
+    "budget": np.nan, "expected_close": pd.to_datetime([r[5] for r in LEAD_ROWS]),
+    "last_tracked": pd.to_datetime("2026-04-01"), "notes": "",
+})  # fmt: skip
+
+
+@pytest.fixture
+def lead_data() -> Tables:
+    return Tables.from_frames(org=ORG, products=PRODUCTS, sales=SALES, annual_targets=TARGETS, leads=LEADS)
+
+
+def test_pipeline_component_worked_example(lead_data: Tables) -> None:
+    comp = components(lead_data, "2026-04", "province")
+    out = blend(comp, (0.4, 0.3, 0.3, 1.0))
+    assert list(out.columns)[-2:] == ["s_pipeline", "composite"]
+    assert comp.frame[comp.frame["line"] == "command"]["pipeline"].tolist() == pytest.approx([7.0, 3.4, 0.0])
+    assert _by(out, "command", "s_pipeline") == pytest.approx([7 / 10.4, 3.4 / 10.4, 0])
+    assert _by(out, "command", "composite") == pytest.approx([(0.47 + 7 / 10.4) / 2, (0.39 + 3.4 / 10.4) / 2, 0.07])
+    assert _by(out, "work", "composite") == pytest.approx([0.15 / 0.7, 0.39 / 0.7, 0.16 / 0.7])
+    plan = pd.Series({"command": 100, "work": 0, "conversion": 0})
+    targets = province_targets(out, plan)
+    assert _by(targets, "command", "target") == [57, 36, 7]
+    dropped = dropped_components(comp, (0.4, 0.3, 0.3, 1.0))
+    rows = dropped[["province", "line", "component", "issue"]].values.tolist()
+    assert ["", "work", "pipeline", "component_dropped"] in rows
+
+
+def test_pipeline_weight_zero_keeps_the_three_weight_sheet(lead_data: Tables) -> None:
+    out = blend(components(lead_data, "2026-04", "province"), (0.4, 0.3, 0.3, 0.0))
+    assert "s_pipeline" not in out.columns
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.tuples(st.floats(0, 10), st.floats(0, 10), st.floats(0.001, 10)), st.sampled_from(["province", "dealer"]))
+def test_pipeline_weight_zero_is_the_three_weight_formula_bit_for_bit(weights: tuple[float, float, float],
+                                                                        level: str) -> None:  # fmt: skip
+    data = Tables.from_frames(org=ORG, products=PRODUCTS, sales=SALES, annual_targets=TARGETS, leads=LEADS)
+    comp = components(data, "2026-04", level)
+    three = blended(comp.shares.T[:3], comp.present.T[:3], np.array(weights), 1.0 / comp.group_size)
+    four = composite(comp, (*weights, 0.0))
+    assert np.array_equal(four, three)
+    assert np.array_equal(composite(comp, weights), three)
+    if level == "province":
+        plan = pd.Series({"command": 1000, "work": 37, "conversion": 5})
+        a = province_targets(blend(comp, (*weights, 0.0)), plan)
+        b = province_targets(blend(comp, weights), plan)
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_split_weights_refuse_all_four_zero() -> None:
+    with pytest.raises(ValueError, match="trailing3, last_month, annual and pipeline are all 0"):
+        SplitWeights(trailing3=0, last_month=0, annual=0, pipeline=0)
+    assert SplitWeights(trailing3=0, last_month=0, annual=0, pipeline=1).as_tuple() == (0, 0, 0, 1)
+    assert SplitWeights().pipeline == 0.0
 
 
 def test_dropped_components_report(month_data: Tables) -> None:

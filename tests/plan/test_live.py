@@ -83,7 +83,8 @@ def test_sliders_redraw_for_every_control(small_dir: Path, monkeypatch: pytest.M
     shown: list[pd.DataFrame] = []
     monkeypatch.setattr(report, "show_table", lambda _ctx, frame, **_: shown.append(frame))
     box = widgets._widgets(ctx, LiveSplit.build(ctx.tables, MONTH, ctx.targets))
-    trailing3, last_month, annual, line, level, _ = box.children
+    trailing3, last_month, annual, pipeline, line, level, _ = box.children
+    assert pipeline.description == "Month's weighted pipeline (known tenders)" and pipeline.value == 0.0
     assert len(shown) == 1 and set(shown[-1]["line"]) == {line.value}
     trailing3.value, last_month.value, annual.value = 1.0, 0.0, 0.0
     level.value = "dealer"

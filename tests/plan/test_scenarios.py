@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kaplan.core.params import params_from_mapping
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import composite_shares
+from kaplan.plan.composite import COMPONENTS, composite_shares
 from kaplan.plan.scenarios import (
     backtest,
     backtest_data,
@@ -72,15 +72,49 @@ def test_scenarios_sheet(data: Tables) -> None:
     params = params_from_mapping({"scenarios": [{"name": "heavy_annual", "trailing3": 0.2, "last_month": 0.2,
                                                  "annual": 0.6}]})  # fmt: skip
     sheet = scenarios_sheet(data, "2026-04", params)
-    assert list(sheet.columns) == ["scenario", "trailing3", "last_month", "annual", "backtest_tvd"]
+    assert list(sheet.columns) == ["scenario", "trailing3", "last_month", "annual", "pipeline", "backtest_tvd"]
     assert sheet["scenario"].tolist() == ["current", "trailing3_only", "last_month_only", "annual_only",
-                                          "suggested", "heavy_annual"]  # fmt: skip
+                                          "pipeline_only", "suggested", "heavy_annual"]  # fmt: skip
+    # no lead at all: pipeline only is the equal split (.5, .25 + .5 ... -> (.5 + 0 + .5)/3), never suggested
+    assert tvd_of(sheet, "pipeline_only") == pytest.approx(1 / 3)
+    assert sheet.set_index("scenario").loc["suggested", "pipeline"] == 0
     tvd = sheet.set_index("scenario")["backtest_tvd"]
     assert tvd["current"] == pytest.approx(0.45)
     assert tvd["annual_only"] == pytest.approx(1.25 / 3)
-    assert tvd["suggested"] <= tvd.min() + 1e-12
+    # without leads the suggestion keeps pipeline 0: pipeline_only (the equal split, 1/3) is not a candidate
+    assert tvd["suggested"] <= tvd.drop("pipeline_only").min() + 1e-12
     # heavy annual: .25 + (.5 - .15) + (.75 - .05) = 1.3 -> 1.3/3
     assert tvd["heavy_annual"] == pytest.approx(1.3 / 3)
+
+
+def tvd_of(sheet: pd.DataFrame, name: str) -> float:
+    return float(sheet.set_index("scenario").loc[name, "backtest_tvd"])
+
+
+# Known tenders for February 2026: D1 5 units won and D2 5 units won, both reported in January
+# (today's stage won, probability 1): sp(Feb) = (.5, .5) = the actual shares, tvd 0. January and March
+# have no lead closing in them, so their pipeline is dropped.
+#   pipeline only: Jan equal .5, Feb 0, Mar equal .5 -> 1/3
+#   current .4/.3/.3/0: unchanged .45;  .4/.3/.3/1 (sum 2): Feb c(P1) = (.925·1 + .5)/2 = .7125, tvd .2125;
+#   Jan and Mar drop the pipeline: .25 and .675 -> (.25 + .2125 + .675)/3 = 1.1375/3
+LEADS = pd.DataFrame({
+    "lead_id": ["L1", "L2", "L3"], "reported_on": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-02-01"]),
+    "dealer_id": ["D1", "D2", "D1"], "owner_id": "S", "customer_id": "C", "lead_class": "tender", "source": "directory",
+    "stage": "won", "product_id": "PC", "units": [5, 5, 50], "budget": np.nan,
+    "expected_close": pd.to_datetime(["2026-02-15", "2026-02-20", "2026-02-28"]),  # L3 reported in February: left out
+    "last_tracked": pd.to_datetime("2026-03-01"), "notes": "",
+})  # fmt: skip
+
+
+def test_pipeline_scenarios_worked_example() -> None:
+    data = Tables.from_frames(org=ORG, products=PRODUCTS, sales=SALES, annual_targets=TARGETS, leads=LEADS)
+    sheet = scenarios_sheet(data, "2026-04", params_from_mapping({"scenarios": [
+        {"name": "with_pipeline", "trailing3": 0.4, "last_month": 0.3, "annual": 0.3, "pipeline": 1.0}]}))  # fmt: skip
+    assert tvd_of(sheet, "pipeline_only") == pytest.approx(1 / 3)
+    assert tvd_of(sheet, "current") == pytest.approx(0.45)
+    assert tvd_of(sheet, "with_pipeline") == pytest.approx(1.1375 / 3)
+    assert tvd_of(sheet, "suggested") <= sheet["backtest_tvd"].min() + 1e-12
+    assert sheet.set_index("scenario").loc["suggested", list(COMPONENTS)].sum() == pytest.approx(1)
 
 
 def test_nothing_sold_gives_nan(data: Tables) -> None:
@@ -91,9 +125,11 @@ def test_nothing_sold_gives_nan(data: Tables) -> None:
 
 def test_simplex_grid() -> None:
     grid = simplex_grid(0.05)
-    assert grid.shape == (231, 3)
+    assert grid.shape == (1771, 4)  # C(23, 3)
     assert np.allclose(grid.sum(axis=1), 1) and (grid >= 0).all()
-    assert simplex_grid(0.5).tolist() == [[0, 0, 1], [0, 0.5, 0.5], [0, 1, 0], [0.5, 0, 0.5], [0.5, 0.5, 0], [1, 0, 0]]
+    assert simplex_grid(0.5).tolist() == [
+        [0, 0, 0, 1], [0, 0, 0.5, 0.5], [0, 0, 1, 0], [0, 0.5, 0, 0.5], [0, 0.5, 0.5, 0], [0, 1, 0, 0],
+        [0.5, 0, 0, 0.5], [0.5, 0, 0.5, 0], [0.5, 0.5, 0, 0], [1, 0, 0, 0]]  # fmt: skip
     with pytest.raises(ValueError, match="divide 1"):
         simplex_grid(0.3)
 

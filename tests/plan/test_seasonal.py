@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kaplan.core.params import params_from_mapping
 from kaplan.core.tables import Tables
-from kaplan.plan.seasonal import annual_plan, issued_plan, plan_table, seasonal_shares
+from kaplan.plan.seasonal import annual_plan, festival_counts, issued_plan, plan_table, seasonal_shares
 
 ORG = pd.DataFrame({"dealer_id": ["D1", "D2"], "dealer_name": ["甲", "乙"], "province": ["P1", "P2"],
                     "region": ["R1", "R1"]})  # fmt: skip
@@ -34,7 +34,8 @@ HISTORY = [
     # plan-year actuals: Jan 5 and Apr 30 command; May (month M) does not count as actual
     ("2026-01-03", "PC", 5), ("2026-04-30", "PC", 30), ("2026-05-02", "PC", 7),
 ]  # fmt: skip
-PARAMS = params_from_mapping({"history_years": 2, "quarter_adjustments": {4: 0.25}, "month_adjustments": {1: 1.0}})
+PARAMS = params_from_mapping({"history_years": 2, "quarter_adjustments": {4: 0.25}, "month_adjustments": {1: 1.0},
+                              "seasonality": {"method": "pooled"}})
 
 
 def _data(rows: list[tuple[str, str, int]], targets: dict[str, int] | None = None) -> Tables:
@@ -52,7 +53,8 @@ def _line(frame: pd.DataFrame, line: str, column: str) -> list:
 
 def test_seasonal_shares_worked_example() -> None:
     out = seasonal_shares(_data(HISTORY), 2026, PARAMS)
-    assert list(out.columns) == ["line", "month", "quarter", "q_share", "m_share", "seasonal_share", "basis"]
+    assert list(out.columns) == ["line", "month", "quarter", "q_share", "m_share", "seasonal_share", "basis",
+                                 "jan_feb_split"]
     assert len(out) == 36
     assert _line(out, "command", "q_share")[::3] == pytest.approx([1 / 11, 2 / 11, 3 / 11, 5 / 11])
     assert _line(out, "command", "m_share")[:3] == pytest.approx([2 / 3, 1 / 3, 0])
@@ -155,3 +157,83 @@ def test_shares_are_distributions(rows: list[tuple[int, int, str, int]], adj_q: 
     within = out.groupby(["line", "quarter"])["m_share"].sum()
     assert within.to_numpy() == pytest.approx(np.ones(12))
     assert (out["seasonal_share"] >= 0).all()
+
+
+# --------------------------------------------------------------------------- festival method (§2.1)
+
+FESTIVAL = PARAMS.model_copy(update={"seasonality": params_from_mapping({}).seasonality})
+
+
+def test_festival_counts_worked_example() -> None:
+    # Jan/Feb 2023 (festival 01-22) 40/60, 2024 (02-10) 70/30, 2025 (01-29) 50/50; plan 2026 (02-17):
+    # block B = 300; only 2024 had its festival in February: u'(1) = 300 · 70/100 = 210, u'(2) = 90
+    by_year = np.zeros((1, 3, 12))
+    by_year[0, :, 0] = [40, 70, 50]
+    by_year[0, :, 1] = [60, 30, 50]
+    by_year[0, :, 2] = [5, 5, 5]
+    counts, carried = festival_counts(by_year, [2023, 2024, 2025], 2026)
+    assert counts[0, :3].tolist() == [210.0, 90.0, 15.0]
+    assert carried.tolist() == [True]
+    # plan 2027 (02-06): again only 2024 -> 210/90; plan 2028 (01-26): 2023 and 2025, 90/110 of 200 -> 135/165
+    assert festival_counts(by_year, [2023, 2024, 2025], 2028)[0][0, :2].tolist() == [135.0, 165.0]
+
+
+def test_festival_method_worked_example() -> None:
+    # HISTORY with the festival method: 2024 (festival 02-10) is the only history year with 2026's
+    # February festival; command sold Jan 10 / Feb 0 in it, so the pooled block 20 all goes to January:
+    # Q1 counts 20, 0, 0; Jan doubled by month_adjustments -> m_share 1, 0, 0; seasonal Jan = 1/11, Feb 0.
+    out = seasonal_shares(_data(HISTORY), 2026, FESTIVAL)
+    assert _line(out, "command", "m_share")[:3] == pytest.approx([1, 0, 0])
+    assert _line(out, "command", "seasonal_share")[:3] == pytest.approx([1 / 11, 0, 0])
+    assert _line(out, "command", "q_share")[::3] == pytest.approx([1 / 11, 2 / 11, 3 / 11, 5 / 11])
+    assert set(_line(out, "command", "jan_feb_split")) == {"festival"}
+    assert set(_line(out, "conversion", "jan_feb_split")) == {"pooled"}  # no January/February history
+    # work (all lines): Jan 10 in 2024 only -> 20, 0, 100 in Q1; Jan doubled: 40, 0, 100 of 140
+    assert _line(out, "work", "m_share")[:3] == pytest.approx([2 / 7, 0, 5 / 7])
+    plan = plan_table(_data(HISTORY, {"command": 110}), "2026-05", FESTIVAL)
+    # 110 x (1/11, 0, 0, 1/11, ...) : the 3.33 of February now sits in January
+    assert _line(plan, "command", "locked_plan") == [10, 0, 0, 10, 10, 0, 15, 15, 0, 25, 0, 25]
+
+
+def test_festival_method_without_a_same_month_year_keeps_the_pooled_split() -> None:
+    # history 2025 only (festival 01-29), plan 2026 (02-17): no year to copy, pooled split, flagged
+    rows = [("2025-01-10", "PC", 30), ("2025-02-10", "PC", 10), ("2025-03-10", "PC", 60)]
+    festival = seasonal_shares(_data(rows), 2026, FESTIVAL)
+    pooled = seasonal_shares(_data(rows), 2026, PARAMS)
+    assert _line(festival, "command", "seasonal_share") == _line(pooled, "command", "seasonal_share")
+    assert set(_line(festival, "command", "jan_feb_split")) == {"no_same_festival_month"}
+    assert set(_line(pooled, "command", "jan_feb_split")) == {"pooled"}
+
+
+def test_pooled_method_ignores_the_festival() -> None:
+    rows = [("2024-01-10", "PC", 30), ("2024-02-10", "PC", 10), ("2025-01-10", "PC", 5), ("2025-02-10", "PC", 55)]
+    pooled = seasonal_shares(_data(rows), 2026, PARAMS.model_copy(update={"month_adjustments": {}}))
+    assert _line(pooled, "command", "m_share")[:2] == pytest.approx([35 / 100, 65 / 100])
+    festival = seasonal_shares(_data(rows), 2026, FESTIVAL.model_copy(update={"month_adjustments": {}}))
+    assert _line(festival, "command", "m_share")[:2] == pytest.approx([3 / 4, 1 / 4])  # 2024's 30/10
+
+
+year_units = st.lists(st.integers(0, 40), min_size=12, max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(year_units, min_size=3, max_size=3), st.integers(0, 5000), st.integers(1, 12),
+       st.dictionaries(st.integers(1, 12), st.floats(-0.9, 3)))  # fmt: skip
+def test_festival_locked_sums_to_annual_and_rolling_to_gap(years: list[list[int]], annual: int, month: int,
+                                                           adj: dict) -> None:  # fmt: skip
+    rows = [(f"{2023 + k}-{m:02d}-10", "PW", u) for k, units in enumerate(years)
+            for m, u in enumerate(units, start=1) if u]  # fmt: skip
+    rows += [(f"2026-{m:02d}-10", "PW", u) for m, u in enumerate(years[0], start=1) if u and m < month]
+    data = _data(rows, {"work": annual})
+    params = params_from_mapping({"month_adjustments": adj, "seasonality": {"method": "festival"}})
+    shares = seasonal_shares(data, 2026, params)
+    assert shares.groupby("line")["seasonal_share"].sum().to_numpy() == pytest.approx(np.ones(3))
+    pooled = seasonal_shares(data, 2026, params.model_copy(update={"seasonality": PARAMS.seasonality}))
+    # the quarters never move: the festival only re-splits January and February
+    assert shares["q_share"].to_numpy() == pytest.approx(pooled["q_share"].to_numpy())
+    plan = plan_table(data, f"2026-{month:02d}", params)
+    work = plan[plan["line"] == "work"]
+    assert int(work["locked_plan"].sum()) == annual
+    ytd = sum(u for m, u in enumerate(years[0], start=1) if m < month)
+    assert int(work["rolling_plan"].sum()) == max(0, annual - ytd)
+    assert (plan["locked_plan"] >= 0).all() and (plan["rolling_plan"].dropna() >= 0).all()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kaplan.core.params import params_from_mapping
 from kaplan.core.tables import Tables
 from kaplan.plan.targets import SHEET_COLUMNS, month_targets, targets_sheets
-from kaplan.report.excel import write_workbook
+from kaplan.report.excel import sheet_label, write_workbook
 
 # The month of tests/plan/test_composite.py, 2026-04, weights 0.4/0.3/0.3, no history before 2026
 # (seasonality: equal months). Annual plans: command 1005, work 60.
@@ -114,13 +114,15 @@ def test_sheets_have_exactly_the_design_columns(month_data: Tables, tmp_path: Pa
     path = write_workbook(tmp_path / f"targets_{mt.month}.xlsx", targets_sheets(mt), "en")
     assert path.name == "targets_2026-04.xlsx"
     book = openpyxl.load_workbook(path, read_only=True)
-    assert book.sheetnames == ["plan", "province", "dealer"]
+    assert book.sheetnames == ["Plan and issue", "Province targets", "Dealer targets"]
     scenarios = pd.DataFrame({"scenario": ["current"], "trailing3": [0.4], "last_month": [0.3], "annual": [0.3],
                               "backtest_tvd": [0.1]})  # fmt: skip
     assert list(targets_sheets(mt, scenarios)) == ["plan", "province", "dealer", "scenarios"]
     (tmp_path / "zh").mkdir()
     path = write_workbook(tmp_path / "zh" / "targets.xlsx", targets_sheets(mt, scenarios), "zh")
-    assert openpyxl.load_workbook(path, read_only=True).sheetnames == ["plan", "province", "dealer", "scenarios"]
+    names = [sheet_label(n, "zh") for n in ("plan", "province", "dealer", "scenarios")]
+    assert names == ["年度计划与月度下达", "省区目标", "经销商目标", "权重方案"]
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames == names
 
 
 @st.composite

@@ -556,3 +556,15 @@ def test_levels_agree_on_the_small_sample(small_tables: Tables) -> None:
     in_month = facts[(facts["date"] >= "2026-06-01") & (facts["date"] <= as_of)]
     assert national["mtd"] == in_month["units"].sum() > 0
     assert national["month_plan"] == issued.dealer["target"].sum()
+
+
+def test_working_day_time_progress_as_of_15_june_2026() -> None:
+    # June 2026: Dragon Boat Festival Friday 19 June off; working days 1-5, 8-12, 15-18, 22-26, 29, 30
+    # = 21; through Monday 15 June: 11 -> 11/21. Year: Jan..May 21+16+22+21+19 = 99, +11 = 110 of 248.
+    params = params_from_mapping({"time_progress": {"basis": "working_days"}})
+    frame = region_board(params=params)
+    assert frame["time_progress"].tolist() == [11 / 21] * 6
+    assert frame["annual_time_progress"].tolist() == [110 / 248] * 6
+    # 华北 command month progress 3/8 = 0.375 against 0.5238: gap -0.149 -> behind; 华东 work 0.5: on track
+    assert frame["status"].tolist()[:2] == ["behind", "behind"] and frame["status"].tolist()[4] == "on_track"
+    assert region_board()["time_progress"].tolist() == [DAY_PROGRESS] * 6  # calendar stays the default

@@ -9,7 +9,14 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaplan.report.excel import safe_file_name, safe_sheet_name, write_workbook
+from kaplan.report.excel import (
+    column_width,
+    display_width,
+    safe_file_name,
+    safe_sheet_name,
+    sheet_label,
+    write_workbook,
+)
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx", "\nx", "=1+1"]
 
@@ -17,7 +24,7 @@ HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\
 def test_hostile_strings_are_written_as_text(tmp_path: Path) -> None:
     frame = pd.DataFrame({"customer_name": HOSTILE, "units": range(len(HOSTILE))})
     path = write_workbook(tmp_path / "t.xlsx", {"leads": frame}, "en")
-    sheet = openpyxl.load_workbook(path)["leads"]
+    sheet = openpyxl.load_workbook(path)["Open leads"]
     values = [sheet.cell(row=i + 2, column=1) for i in range(len(HOSTILE))]
     # openpyxl leaves the XML escape of a carriage return (_x000D_) as it is; Excel shows a CR
     assert [c.value.replace("_x000D_", "\r") for c in values] == HOSTILE
@@ -27,8 +34,8 @@ def test_hostile_strings_are_written_as_text(tmp_path: Path) -> None:
 
 def test_headers_follow_the_language_and_codes_are_translated(tmp_path: Path) -> None:
     frame = pd.DataFrame({"line": ["command", "work"], "target": [3, 4], "composite": [0.25, 0.75]})
-    zh = openpyxl.load_workbook(write_workbook(tmp_path / "zh.xlsx", {"province": frame}, "zh"))["province"]
-    en = openpyxl.load_workbook(write_workbook(tmp_path / "en.xlsx", {"province": frame}, "en"))["province"]
+    zh = openpyxl.load_workbook(write_workbook(tmp_path / "zh.xlsx", {"province": frame}, "zh"))["省区目标"]
+    en = openpyxl.load_workbook(write_workbook(tmp_path / "en.xlsx", {"province": frame}, "en"))["Province targets"]
     assert [c.value for c in zh[1]] == ["产品", "目标", "综合比重"]
     assert [c.value for c in en[1]] == ["Line", "Target", "Composite share"]
     assert zh["A2"].value == "指挥车"
@@ -56,3 +63,28 @@ def test_safe_names_never_contain_path_separators(name: str) -> None:
     assert cleaned not in ("", ".", "..")
     sheet = safe_sheet_name(name)
     assert 1 <= len(sheet) <= 31 and not set(sheet) & set("[]:*?/\\'")
+
+
+def test_sheet_names_flags_and_money_read_in_the_language(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"staff_id": ["S1", "S2"], "stale": [True, False], "payout": [12345.0, 0.0],
+                          "scenario": ["suggested", "mine"]})  # fmt: skip
+    zh = openpyxl.load_workbook(write_workbook(tmp_path / "zh.xlsx", {"incentive": frame, "notice:华东大区": frame}))
+    assert zh.sheetnames == ["阶梯式激励", "整改通知 华东大区"]
+    sheet = zh["阶梯式激励"]
+    assert [sheet["B2"].value, sheet["B3"].value] == ["是", "否"]  # never TRUE / FALSE
+    assert sheet["C2"].value == 12345 and sheet["C2"].number_format == '#,##0" 元"'
+    assert [sheet["D2"].value, sheet["D3"].value] == ["建议权重", "mine"]  # a code is shown as its label
+    en = openpyxl.load_workbook(write_workbook(tmp_path / "en.xlsx", {"incentive": frame}, "en"))["Incentive"]
+    assert [en["B2"].value, en["B3"].value] == ["Yes", "No"]
+    assert sheet_label("seasonality_of_a_colleague") == "seasonality_of_a_colleague"  # no term: the machine name
+
+
+def test_widths_come_from_what_is_shown_and_headers_are_never_cut() -> None:
+    # 重点大客户关系维系跟踪表: 12 CJK characters = 24 columns; a 0.0 % share shows 5 characters, not 22
+    assert display_width("重点大客户关系维系跟踪表") == 24
+    assert column_width("重点大客户关系维系跟踪表", pd.Series([91.5]), "float") == 26
+    assert column_width("年度锁定计划", pd.Series([1 / 3, 0.123456789012]), "share") == 14  # header 12 + 2
+    assert column_width("x", pd.Series([0.123456789012]), "share") == 7  # "12.3%" + 2
+    assert column_width("x", pd.Series([1234567]), "int") == 11  # "1,234,567" + 2
+    assert column_width("x", pd.Series(["y" * 300]), "text") == 50  # long text capped
+    assert column_width("整改要求", pd.Series(["", ""]), "text") == 24  # a blank field to fill in by hand

@@ -85,3 +85,24 @@ def test_any_text_and_number_survive(tmp_path_factory, texts: list[str], numbers
         assert got_number == number
         if text and "\r" not in text and not any(ord(c) < 32 and c not in "\t\n" for c in text) and "_x" not in text:
             assert got_text == text
+
+
+def test_a_printed_sheet_has_its_title_block_rows_styles_and_print_setup(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"name": ["a", "b", "sum"], "units": [1, 2, 3], "share": [0.5, 0.1, 0.2]})
+    sheet = Sheet("p", ["name", "units", "share"], [frame[c] for c in frame.columns], ["text", "int", "share"],
+                  [10.0] * 3, heading="Heading", title=(("Region", "=R1"), ("Month", "2026-06")),
+                  row_kinds=pd.Series(["", "", "total"]), alerts=[None, None, pd.Series([False, True, False])],
+                  footer=("note", "", "sign here"), freeze_columns=1, autofilter=False, page_header="hdr")  # fmt: skip
+    assert sheet.header_row == 5  # heading, two title rows, a blank row
+    book = openpyxl.load_workbook(write_xlsx(tmp_path / "p.xlsx", [sheet]))
+    ws = book["p"]
+    assert [ws["A1"].value, ws["A2"].value, ws["B2"].value, ws["B3"].value] == ["Heading", "Region", "=R1", "2026-06"]
+    assert ws["B2"].data_type == "s"  # a title value is text, never a formula
+    assert [c.value for c in ws[5]] == ["name", "units", "share"]
+    assert [ws["A6"].value, ws["B8"].value] == ["a", 3]
+    assert ws.freeze_panes == "B6" and ws.print_title_rows == "$5:$5" and ws.auto_filter.ref is None
+    assert ws["B8"].font.b and ws["B8"].fill.fgColor.rgb == "FFD9D9D9" and not ws["B6"].font.b
+    assert ws["C7"].fill.fgColor.rgb == "FFFFC7CE" and ws["C7"].number_format == "0.0%"
+    assert ws["C6"].fill.fill_type is None
+    assert [ws["A10"].value, ws["A11"].value, ws["A12"].value] == ["note", None, "sign here"]
+    assert ws.oddHeader.left.text == "hdr" and ws.page_setup.orientation == "landscape"

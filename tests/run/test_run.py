@@ -37,7 +37,7 @@ def test_manifest_records_month_params_inputs_and_outputs(published: Path) -> No
     assert manifest["month"] == "2026-06" and manifest["as_of"] == "2026-06-20"
     assert manifest["assessed_month"] == "2026-05"
     assert manifest["version"] == "v1"
-    assert manifest["params"]["split_weights"] == {"trailing3": 0.4, "last_month": 0.3, "annual": 0.3}
+    assert manifest["params"]["split_weights"] == {"trailing3": 0.4, "last_month": 0.3, "annual": 0.3, "pipeline": 0.0}
     assert set(manifest["inputs"]) >= {"org", "sales", "annual_targets"}
     assert "index.html" in manifest["outputs"]
 
@@ -51,11 +51,15 @@ def test_index_links_every_report_and_names_the_version(published: Path) -> None
 
 def test_targets_workbook_sheets_sum_exactly(published: Path) -> None:
     book = openpyxl.load_workbook(published / "targets_2026-06.xlsx", read_only=True)
-    assert book.sheetnames == ["plan", "province", "dealer", "scenarios"]
-    scenarios = list(book["scenarios"].iter_rows(min_row=2, values_only=True))
+    # sheet names in the report language
+    assert book.sheetnames == ["年度计划与月度下达", "省区目标", "经销商目标", "权重方案", "季节性回测"]
+    seasonality = list(book["季节性回测"].iter_rows(min_row=2, values_only=True))
+    means = [row[0] for row in seasonality if row[1] == "平均（绝对值）"]
+    assert means == ["历年合并", "春节所在月"]  # one mean row per method, in zh
+    scenarios = list(book["权重方案"].iter_rows(min_row=2, values_only=True))
     assert scenarios[0][1:4] == (0.4, 0.3, 0.3)  # the params' weights come first
-    province = list(book["province"].iter_rows(min_row=2, values_only=True))
-    dealer = list(book["dealer"].iter_rows(min_row=2, values_only=True))
+    province = list(book["省区目标"].iter_rows(min_row=2, values_only=True))
+    dealer = list(book["经销商目标"].iter_rows(min_row=2, values_only=True))
     assert sum(r[-1] for r in province) == sum(r[-1] for r in dealer) > 0
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
@@ -287,10 +288,23 @@ def _refused_before_parsing(folder: Path, monkeypatch: pytest.MonkeyPatch) -> st
     (Timing budgets live in the benchmarks; here the guarantee is that the parser is never called.)
     """
 
-    def parsed(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("the sheet's rows were read: the pre-check let it through")
+    real = reading.python_calamine
 
-    monkeypatch.setattr(reading, "sheet_rows", parsed)
+    class Unread:
+        """The real workbook, except that reading a sheet's cells fails the test."""
+
+        def __init__(self, book: object) -> None:
+            self._book = book
+
+        def __getattr__(self, attr: str) -> object:
+            return getattr(self._book, attr)
+
+        def get_sheet_by_name(self, *_args: object) -> None:
+            raise AssertionError("the sheet's cells were read: the pre-check let it through")
+
+    calamine = SimpleNamespace(**{k: getattr(real, k) for k in dir(real) if not k.startswith("_")})
+    calamine.CalamineWorkbook = SimpleNamespace(from_path=lambda p: Unread(real.CalamineWorkbook.from_path(p)))
+    monkeypatch.setattr(reading, "python_calamine", calamine)
     return _refused(folder)
 
 

@@ -7,9 +7,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import kaplan
 from kaplan.core.tables import Tables
+
+# no per-example time limit: property tests assert values, never timings (a loaded machine is slow)
+settings.register_profile("kaplan", deadline=None)
+settings.load_profile("kaplan")
 
 
 def pytest_configure(config: pytest.Config) -> None:

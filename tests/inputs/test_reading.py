@@ -330,6 +330,47 @@ def test_far_cell_hidden_by_a_small_declared_dimension_is_found_by_the_scan(
     assert "org: the sheet has cells up to XFD1048576" in _refused_before_parsing(folder, monkeypatch)
 
 
+def test_a_sheet_within_a1_to_z999999_is_inside_every_limit() -> None:
+    """The bound that lets the scan skip the exact extent of a sheet without a far reference."""
+    assert reading.NEAR_COLUMNS == 26  # one column letter
+    assert reading.NEAR_ROWS == 999_999  # six digits
+    assert reading.NEAR_ROWS <= reading.MAX_ROWS
+    assert reading.NEAR_COLUMNS <= reading.MAX_COLUMNS
+    assert reading.NEAR_ROWS * reading.NEAR_COLUMNS <= reading.MAX_CELLS
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("A1048577", "org: the sheet has cells up to D1048577 (1,048,577 rows x 4 columns"),
+        ("ALM2", "org: the sheet has cells up to ALM3 (3 rows x 1,001 columns"),
+        ("AAA99999", "org: the sheet has cells up to AAA99999 (99,999 rows x 703 columns"),
+    ],
+)
+def test_a_far_reference_anywhere_gets_the_exact_extent(
+    ref: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows past Excel's limit, columns past 1,000, and 99,999 x 703 cells (past 30 M) are each refused."""
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", _replaced(b'<c r="A2"', f'<c r="{ref}"'.encode()))
+    assert expected in _refused_before_parsing(folder, monkeypatch)
+
+
+def test_a_wide_sheet_inside_the_limits_is_read(tmp_path: Path) -> None:
+    """A reference past column Z takes the exact pass, which lets a sheet inside the limits through."""
+    folder = clean_copy(tmp_path)
+    path = to_xlsx(folder, "org")
+    book = openpyxl.load_workbook(path)
+    book["org"]["AB2"] = "note"
+    book.save(path)
+    table = read_table("org", path)
+    assert table.problems == ()
+    assert [w.message for w in table.warnings] == [
+        "values right of the last headed column were ignored: give them a header or delete them"
+    ]
+
+
 def test_oversized_zip_entry_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = clean_copy(tmp_path)
     path = to_xlsx(folder, "org")

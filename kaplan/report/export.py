@@ -43,19 +43,28 @@ def checked_trace_types(figure: dict) -> set[str]:
     return types
 
 
-# Draws a figure when it comes near the screen: a page with several figures shows its first screen
-# without waiting for the figures further down (docs/operations.md §4).
+# Draws a figure when it comes near the screen, and runs plotly.js (kept as text until then) for the
+# first one: the page shows its first screen without waiting for plotly.js or the figures further
+# down (docs/operations.md §4).
 FIGURE_LOADER = """
 (function () {
+  function plotly() {
+    if (!window.Plotly) {
+      var code = document.createElement("script");
+      code.text = document.getElementById("kp-plotly-js").textContent;
+      document.head.appendChild(code);
+    }
+    return window.Plotly;
+  }
   function draw(el) {
     if (el.getAttribute("data-kp-drawn")) { return; }
     el.setAttribute("data-kp-drawn", "1");
     var spec = JSON.parse(document.getElementById(el.id + "-spec").textContent);
-    Plotly.newPlot(el, spec.data, spec.layout, spec.config);
+    plotly().newPlot(el, spec.data, spec.layout, spec.config);
   }
   var near = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (e) { if (e.isIntersecting) { near.unobserve(e.target); draw(e.target); } });
-  }, {rootMargin: "200px"}) : null;
+  }, {rootMargin: "100px"}) : null;
   window.kaplanFigure = function (id) {
     var el = document.getElementById(id);
     if (near) { near.observe(el); } else { draw(el); }
@@ -67,8 +76,9 @@ DEFAULT_HEIGHT = 450  # plotly.js's default figure height, px
 
 
 def plotly_script() -> str:
-    """The vendored plotly.js bundle and the figure loader as one inline ``<script>``."""
-    return f'<script type="text/javascript">{PLOTLY_BUNDLE.read_text(encoding="utf-8")}\n{FIGURE_LOADER}</script>'
+    """The vendored plotly.js bundle (as text, run by the loader when the first figure is drawn) and the loader."""
+    bundle = PLOTLY_BUNDLE.read_text(encoding="utf-8")
+    return f'<script type="text/plain" id="kp-plotly-js">{bundle}</script><script>{FIGURE_LOADER}</script>'
 
 
 def figure_html(figure: dict, element_id: str) -> str:

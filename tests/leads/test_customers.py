@@ -60,7 +60,8 @@ def test_customer_types_follow_segment_then_twelve_months_of_units() -> None:
         "units": [2, 1, 2, 5, 3, 9],
     })  # fmt: skip
     kinds = customer_types(customers, sales, AS_OF, min_units=3)
-    # GOLD bought on 2025-06-20, outside (d - 12 months, d]; GNEW's 3 units of 2025-06-21 are inside, the 9 after d are not
+    # GOLD bought on 2025-06-20, outside (d - 12 months, d]; GNEW's 3 units of 2025-06-21 are inside,
+    # its 9 after d are not
     assert kinds.to_dict() == {"I": "industry", "E": "large_enterprise", "G3": "small_batch", "G2": "other",
                                "GOLD": "other", "GNEW": "small_batch"}  # fmt: skip
     assert customer_types(customers, sales, AS_OF, min_units=4)["GNEW"] == "other"

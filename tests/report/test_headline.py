@@ -37,12 +37,13 @@ def region_board(mtd: int, time_progress: float = 2 / 3) -> pd.DataFrame:
 
 def dealer_board() -> pd.DataFrame:
     """Four dealers x two lines at time progress 2/3 (and a total row that must be ignored)."""
+    # D1: 268 x 2/3 - 71 = 107.67 -> 108; D2: 20 - 20 = 0, not behind; D3: 20.67 - 20 -> 1; D0: 2 - 1 = 1 (ties D3)
     rows = [
         # region, province, dealer, name, line, month_plan, mtd
-        ("华东", "上海", "D1", "甲", "command", 200, 40), ("华东", "上海", "D1", "甲", "work", 68, 31),  # 268 x 2/3 - 71 = 107.67 -> 108
-        ("华东", "江苏", "D2", "乙", "command", 30, 20), ("华东", "江苏", "D2", "乙", "work", 0, 0),  # 20 - 20 = 0: not behind
-        ("华北", "北京", "D3", "丙", "command", 31, 20), ("华北", "北京", "D3", "丙", "work", 0, 0),  # 20.67 - 20 -> 1
-        ("华北", "北京", "D0", "丁", "command", 3, 1), ("华北", "北京", "D0", "丁", "work", 0, 0),  # 2 - 1 = 1 (ties D3)
+        ("华东", "上海", "D1", "甲", "command", 200, 40), ("华东", "上海", "D1", "甲", "work", 68, 31),
+        ("华东", "江苏", "D2", "乙", "command", 30, 20), ("华东", "江苏", "D2", "乙", "work", 0, 0),
+        ("华北", "北京", "D3", "丙", "command", 31, 20), ("华北", "北京", "D3", "丙", "work", 0, 0),
+        ("华北", "北京", "D0", "丁", "command", 3, 1), ("华北", "北京", "D0", "丁", "work", 0, 0),
     ]  # fmt: skip
     frame = pd.DataFrame(rows, columns=["region", "province", "dealer_id", "dealer_name", "line", "month_plan", "mtd"])
     frame = frame.assign(time_progress=2 / 3, row_kind="unit")
@@ -85,7 +86,7 @@ def test_units_per_working_day_rounds_up_and_stops_without_days() -> None:
 def test_the_pace_closes_the_gap_and_no_less_would(issued: int, mtd: int, days: int) -> None:
     pace = units_per_working_day(issued, mtd, days)
     gap = max(issued - mtd, 0)
-    assert pace * days >= gap and (pace - 1) * days < gap or pace == gap == 0
+    assert (pace * days >= gap and (pace - 1) * days < gap) or pace == gap == 0
 
 
 def test_laggards_are_the_dealers_most_behind_in_whole_units() -> None:

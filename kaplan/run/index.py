@@ -28,6 +28,7 @@ from kaplan.run.publish import MANIFEST, versions
 log = logging.getLogger(__name__)
 
 MONTH_INDEX = "index.html"
+BOOK_ORDER = ("targets", "progress", "pipeline", "assessment")
 PAGE_STYLE = """body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#1f2328}
 th{text-align:left;padding:2px 1em 2px 0;color:#57606a;font-weight:600} td{padding:2px 1em 2px 0}
 li{margin:.3em 0} .kp-headline{background:#f3f6f9;border-left:4px solid #2f6fb0;padding:6px 14px;margin:1em 0}
@@ -55,9 +56,14 @@ def workbook_text(rel: str, lang: Lang) -> str:
 
 
 def workbook_links(folder: Path, lang: Lang) -> list[Link]:
-    """The workbooks of a version: the month's own first, then the regional issue workbooks."""
+    """The workbooks of a version in the reports' order, then any other, then the regional issue workbooks."""
     paths = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.xlsx"))
-    ordered = [p for p in paths if "/" not in p] + [p for p in paths if "/" in p]
+
+    def rank(rel: str) -> tuple[int, str]:
+        name = rel.rpartition("_")[0]
+        return (BOOK_ORDER.index(name) if name in BOOK_ORDER else len(BOOK_ORDER) + ("/" in rel), rel)
+
+    ordered = sorted(paths, key=rank)
     return [Link(p, workbook_text(p, lang)) for p in ordered]
 
 

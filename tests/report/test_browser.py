@@ -61,17 +61,21 @@ def _visit(browser, page_path: Path) -> dict:
     page.goto(page_path.as_uri(), wait_until="load")
     page.wait_for_function(FIRST_SCREEN, polling="raf")
     first_screen_ms = page.evaluate("() => performance.now()")
+    # cells below the screen skip layout until reached (content-visibility); lay out all of them so
+    # that scrolling lands on each figure and the whole text can be read
+    page.add_style_tag(content=".jp-Cell { content-visibility: visible !important; }")
     figures = page.locator(".plotly-graph-div")
-    for i in range(figures.count()):
+    count = figures.count()
+    for i in range(count):
         figures.nth(i).scroll_into_view_if_needed()
-        figures.nth(i).locator(".main-svg").first.wait_for(timeout=30_000)
+        figures.nth(i).locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
     drawn = page.locator(".plotly-graph-div .main-svg").count()
     xss = page.evaluate("() => window.__xss === undefined ? null : window.__xss")
     text = page.inner_text("body")
     promised = page.eval_on_selector_all(".kp-more[data-workbook]",
                                          "els => els.map(e => [e.dataset.workbook, e.dataset.sheet])")
     page.close()
-    return {"requests": requests, "errors": errors, "figures": figures.count(), "drawn": drawn, "xss": xss,
+    return {"requests": requests, "errors": errors, "figures": count, "drawn": drawn, "xss": xss,
             "text": text, "first_screen_ms": first_screen_ms, "promised": promised}  # fmt: skip
 
 

@@ -125,6 +125,13 @@ class Month:
 MonthLike = Month | str | date | pd.Timestamp
 
 
+def same_day_last_year(day: pd.Timestamp) -> pd.Timestamp:
+    """``day``'s month and day one year earlier; Feb 29 becomes Feb 28."""
+    if day.month == 2 and day.day == 29:
+        return pd.Timestamp(year=day.year - 1, month=2, day=28)
+    return pd.Timestamp(year=day.year - 1, month=day.month, day=day.day)
+
+
 def default_as_of(dates: pd.Series, month: MonthLike) -> pd.Timestamp:
     """The day a month is reported as of when none is given (docs/method.md §2.3).
 

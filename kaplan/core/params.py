@@ -325,6 +325,8 @@ class Params(Strict):
     stale_days: Annotated[int, Field(ge=1)] = 7
     # window of report dates for the reported -> won conversion per channel and class
     conversion_window_months: Annotated[int, Field(ge=1, le=120)] = 12
+    # the seed's small-batch customer (小批量客户): at least this many units bought in the last twelve months
+    small_batch_min_units: Annotated[int, Field(ge=1)] = 3
     tiers: Tiers = Tiers()
     stage_probabilities: StageProbabilities = StageProbabilities()
     scorecard: Scorecard = Scorecard()

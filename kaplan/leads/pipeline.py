@@ -21,6 +21,7 @@ For the reporting month ``M`` (``YYYY-MM``) at date ``as_of``:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -211,11 +212,14 @@ def key_lead_roles(open_leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataF
     return coverage.sort_values(["roles_covered", "lead_id"], kind="stable").reset_index(drop=True)
 
 
-def pipeline_sheets(open_leads: pd.DataFrame, forecast_frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The ``pipeline_YYYY-MM.xlsx`` sheets: ``leads`` (every open lead) and ``forecast``."""
+def pipeline_sheets(open_leads: pd.DataFrame, forecast_frame: pd.DataFrame,
+                    more: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """The ``pipeline_YYYY-MM.xlsx`` sheets: ``leads`` (every open lead), ``forecast``, then ``more``
+    (sheet name -> frame: the won deals, customer views and the whole tables the page cuts)."""
     columns = [c for c in LEAD_SHEET_COLUMNS if c in open_leads]
     lead_sheet = open_leads.sort_values(["region", "province", "lead_id"], kind="stable")[columns]
-    return {"leads": lead_sheet.reset_index(drop=True), "forecast": forecast_frame.reset_index(drop=True)}
+    sheets = {"leads": lead_sheet.reset_index(drop=True), "forecast": forecast_frame.reset_index(drop=True)}
+    return {**sheets, **{name: frame.reset_index(drop=True) for name, frame in (more or {}).items()}}
 
 
 def coverage_by_region(coverage: pd.DataFrame) -> pd.DataFrame:

@@ -46,19 +46,23 @@ CONVERSION_COLUMNS = ("leads", "open", "won", "lost", "win_rate", "reported", "r
 
 
 def lead_facts(tables: Tables) -> pd.DataFrame:
-    """Leads with ``region``, ``province`` (dealer), ``line`` (product), customer and owner names."""
+    """Leads with ``region``, ``province``, ``dealer_name`` (dealer), ``line``, ``product_name`` (product),
+    the customer's name, industry, segment and purchase method, and the owner's name."""
     leads = tables.leads
     org = tables.org.set_index("dealer_id")
     customers = tables.customers.set_index("customer_id")
     owners = tables.staff.set_index("staff_id")["name"]
-    lines = tables.products.set_index("product_id")["line"]
+    products = tables.products.set_index("product_id")
     return leads.assign(
         region=leads["dealer_id"].map(org["region"]),
         province=leads["dealer_id"].map(org["province"]),
-        line=leads["product_id"].map(lines),
+        dealer_name=leads["dealer_id"].map(org["dealer_name"]),
+        line=leads["product_id"].map(products["line"]),
+        product_name=leads["product_id"].map(products["product_name"]),
         customer_name=leads["customer_id"].map(customers["customer_name"]),
         industry=leads["customer_id"].map(customers["industry"]),
         segment=leads["customer_id"].map(customers["segment"]),
+        purchase_method=leads["customer_id"].map(customers["purchase_method"]),
         owner_name=leads["owner_id"].map(owners),
     )
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kaplan.core.apportion import apportion_groups
+from kaplan.core.glossary import Lang, label
 from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import Params
 from kaplan.core.tables import Tables
@@ -181,13 +182,14 @@ def targets_sheets(mt: MonthTargets, scenarios: pd.DataFrame | None = None,
 
 
 def targets_by_line(frame: pd.DataFrame, level: str = "dealer") -> pd.DataFrame:
-    """One row per unit of ``level`` (dealer or province) with one target column per line and ``total``.
+    """One row per unit of ``level`` (dealer, province or region) with one target column per line and ``total``.
 
-    ``frame``: the ``dealer`` or ``province`` targets (one row per unit x line); units keep their order,
+    ``frame``: the ``dealer``, ``province`` or ``region`` targets (one row per unit x line); units keep their order,
     lines the order they first appear in; a line a unit has no row for is 0. ``total`` is the sum of
     the unit's lines, so the columns of a region add up to its issued region target.
     """
-    keys = ["month", "region", "province", *(["dealer_id", "dealer_name"] if level == "dealer" else [])]
+    below = {"region": [], "province": ["province"], "dealer": ["province", "dealer_id", "dealer_name"]}[level]
+    keys = ["month", "region", *below]
     lines = list(dict.fromkeys(frame["line"]))
     wide = frame.pivot_table(index=keys, columns="line", values="target", aggfunc="sum", sort=False, fill_value=0)
     wide = wide.reindex(columns=lines, fill_value=0).astype("int64")
@@ -197,4 +199,14 @@ def targets_by_line(frame: pd.DataFrame, level: str = "dealer") -> pd.DataFrame:
     return out[[*keys, *lines, "total"]]
 
 
-__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "targets_by_line", "targets_sheets"]
+def region_summary(region: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
+    """The region targets with one column per line and ``total``, then the national row (``row_kind``,
+    its region cell reading "national" in ``lang``)."""
+    wide = targets_by_line(region, "region").assign(row_kind="unit")
+    sums = wide.drop(columns=["month", "region", "row_kind"]).sum().to_frame().T.astype("int64")
+    national = sums.assign(month=wide["month"].iloc[0] if len(wide) else "", region=label("national", lang),
+                           row_kind="national_total")  # fmt: skip
+    return pd.concat([wide, national[wide.columns]], ignore_index=True)
+
+
+__all__ = ["SHEET_COLUMNS", "MonthTargets", "month_targets", "region_summary", "targets_by_line", "targets_sheets"]

@@ -50,7 +50,7 @@ import pyarrow.compute as pc
 from kaplan.core.calendar import Basis, annual_time_progress_parts, time_progress_parts
 from kaplan.core.errors import KaplanError
 from kaplan.core.glossary import Lang, label
-from kaplan.core.months import Month, MonthLike, checked_as_of, default_as_of
+from kaplan.core.months import Month, MonthLike, checked_as_of, default_as_of, same_day_last_year
 from kaplan.core.params import Params, StatusThresholds
 from kaplan.core.schema import LINES
 from kaplan.core.units import KEY_COLUMNS, LEVELS, UNIT_COLUMNS, Level
@@ -75,13 +75,6 @@ DAY = pd.Timedelta(days=1)
 
 
 # --- dates ---------------------------------------------------------------------------------------
-
-
-def same_day_last_year(day: pd.Timestamp) -> pd.Timestamp:
-    """``day``'s month and day one year earlier; Feb 29 becomes Feb 28."""
-    if day.month == 2 and day.day == 29:
-        return pd.Timestamp(year=day.year - 1, month=2, day=28)
-    return pd.Timestamp(year=day.year - 1, month=day.month, day=day.day)
 
 
 def time_progress(day: pd.Timestamp, basis: Basis = "calendar") -> float:
@@ -432,16 +425,22 @@ def with_total_labels(frame: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
     return out
 
 
-def progress_sheets(board_frame: pd.DataFrame, lang: Lang = "zh") -> dict[str, pd.DataFrame]:
-    """docs/operations.md §4 ``progress_YYYY-MM.xlsx``: sheet ``board``, the board with its total rows.
+def progress_sheets(board_frame: pd.DataFrame, lang: Lang = "zh", province: pd.DataFrame | None = None,
+                    dealer: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """docs/operations.md §4 ``progress_YYYY-MM.xlsx``: sheet ``board`` (the region board with its total
+    rows), and ``province_board`` / ``dealer_board`` when those boards are given.
 
-    ``board_frame`` comes from :func:`board_with_totals` (region level for the monthly file); total
-    rows are labelled by :func:`with_total_labels`; the ``row_kind`` marker is not a column for people.
+    Each board comes from :func:`board_with_totals`; total rows are labelled by
+    :func:`with_total_labels`; the ``row_kind`` marker is not a column for people.
     """
-    if "row_kind" not in board_frame.columns:
-        raise KaplanError("the progress sheet needs a board with total rows: use board_with_totals")
-    labelled = with_total_labels(board_frame, lang)
-    return {"board": labelled.drop(columns="row_kind").reset_index(drop=True)}
+    sheets = {}
+    for name, frame in (("board", board_frame), ("province_board", province), ("dealer_board", dealer)):
+        if frame is None:
+            continue
+        if "row_kind" not in frame.columns:
+            raise KaplanError("the progress sheet needs a board with total rows: use board_with_totals")
+        sheets[name] = with_total_labels(frame, lang).drop(columns="row_kind").reset_index(drop=True)
+    return sheets
 
 
 # --- region summaries (what the figures of :mod:`kaplan.progress.figures` draw) --------------

@@ -11,6 +11,7 @@ A notebook's ``parameters`` cell holds literals only; everything derived is comp
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -32,12 +33,14 @@ from kaplan.core.tables import Tables
 from kaplan.inputs.coverage import stale_data
 from kaplan.inputs.database import is_database_url
 from kaplan.inputs.loader import load_tables
+from kaplan.leads.registry import lead_facts
 from kaplan.plan.adjustments import Record, apply_adjustments, issue_version, record_from_json
 from kaplan.plan.targets import MonthTargets, month_targets
 from kaplan.progress.board import board_with_totals
 from kaplan.progress.ytd import ytd_counts
-from kaplan.report.excel import Printed, write_workbook
-from kaplan.report.html import STYLE, html_notes, html_table
+from kaplan.report.excel import Printed, sheet_label, write_workbook
+from kaplan.report.headline import Headline, headline, headline_sentences
+from kaplan.report.html import STYLE, html_headline, html_notes, html_table
 from kaplan.report.issue import regional_packs
 from kaplan.sample.write import data_folder
 
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RECORD_NAME = re.compile(r"\d{4,}\.json")
+HEADLINE_FILE = "headline.json"
 
 
 def resolve_as_of(tables: Tables, month: MonthLike, as_of: object = None) -> pd.Timestamp:
@@ -192,7 +196,22 @@ def title(ctx: Context, term: str, assessed: str | None = None) -> None:
     if ctx.tables.data_hash:
         facts += f" · {ctx.label('data_hash')}: {ctx.tables.data_hash}"
     _display_html(f"<h1>{html.escape(ctx.label(term))}</h1><p>{html.escape(facts)}</p>" + stale_banner(ctx))
+    _display_html(html_headline(ctx.label("headline"), headline_sentences(month_headline(ctx), ctx.lang)))
     show_notes(ctx, list(ctx.tables.warnings))
+
+
+def month_headline(ctx: Context, landing: int | None = None) -> Headline:
+    """The month's headline (:func:`kaplan.report.headline.headline`); ``landing``: a landing forecast, if any."""
+    return headline(ctx.targets.plan, progress_board(ctx, "region"), progress_board(ctx, "dealer"),
+                    lead_facts(ctx.tables), ctx.month, ctx.as_of, landing)  # fmt: skip
+
+
+def save_headline(ctx: Context, landing: int | None = None) -> None:
+    """Write ``<output_dir>/headline.json``: the numbers the version's index and the month index show."""
+    if ctx.output_dir is None:
+        return
+    body = month_headline(ctx, landing).as_dict()
+    (ctx.output_dir / HEADLINE_FILE).write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def stale_banner(ctx: Context) -> str:
@@ -214,10 +233,19 @@ def show_text(ctx: Context, text: str) -> None:
 
 
 def show_table(
-    ctx: Context, frame: pd.DataFrame, caption_term: str | None = None, max_rows: int = 300
+    ctx: Context, frame: pd.DataFrame, caption_term: str | None = None, max_rows: int = 300,
+    rest_in: tuple[str, str] | None = None,
 ) -> None:
+    """An HTML table of at most ``max_rows`` rows; ``rest_in`` = (workbook, sheet) machine names
+    (``("progress", "dealer_board")``) of the month's sheet holding every row, named under a cut table."""
     caption = f'<div class="kp-caption">{html.escape(ctx.label(caption_term))}</div>' if caption_term else ""
-    _display_html(caption + html_table(frame, ctx.lang, max_rows=max_rows))
+    where = None if rest_in is None else (workbook_name(ctx, rest_in[0]), sheet_label(rest_in[1], ctx.lang))
+    _display_html(caption + html_table(frame, ctx.lang, max_rows=max_rows, rest_in=where))
+
+
+def workbook_name(ctx: Context, name: str, month: MonthLike | None = None) -> str:
+    """The file name of the month's workbook ``name``: ``<name>_<month>.xlsx``."""
+    return f"{name}_{Month.of(month or ctx.month)}.xlsx"
 
 
 def show_notes(ctx: Context, lines: list[str]) -> None:
@@ -238,26 +266,26 @@ def progress_board(ctx: Context, level: str) -> pd.DataFrame:
     )
 
 
-def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame | Printed]]) -> list[Path]:
+def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame | Printed]]) -> None:
     """Write ``<output_dir>/<folder>/<name>.xlsx`` for every workbook of ``books``."""
     if ctx.output_dir is None:
-        return []
+        return
     target = ctx.output_dir / folder
     target.mkdir(parents=True, exist_ok=True)
-    return [write_workbook(target / f"{name}.xlsx", sheets, ctx.lang) for name, sheets in books.items()]
+    for name, sheets in books.items():
+        write_workbook(target / f"{name}.xlsx", sheets, ctx.lang)
 
 
 def save_workbook(
     ctx: Context, name: str, sheets: dict[str, pd.DataFrame | Printed], month: MonthLike | None = None
-) -> Path | None:
+) -> None:
     """Write ``<output_dir>/<name>_<month>.xlsx`` when the run asked for workbooks.
 
     ``month`` names the month the workbook covers (default the run's month; the assessment: the
     assessed month).
     """
     if ctx.output_dir is None:
-        return None
-    path = ctx.output_dir / f"{name}_{Month.of(month or ctx.month)}.xlsx"
+        return
+    path = ctx.output_dir / workbook_name(ctx, name, month)
     write_workbook(path, sheets, ctx.lang)
     log.info("wrote %s", path)
-    return path

@@ -28,6 +28,9 @@ STYLE = """
 .kp-caption { font-weight: 600; margin-top: 1em; }
 .kp-notes { color: #8a5a00; background: #fff8e6; border-left: 3px solid #e0a800; padding: 6px 10px; }
 .kp-more { color: #6b6f76; font-size: 12px; }
+.kp-headline { background: #f3f6f9; border-left: 4px solid #2f6fb0; padding: 6px 14px; margin: 0.6em 0 1.2em; }
+.kp-headline h2 { font-size: 18px; margin: 0.3em 0; border: none; }
+.kp-headline li { margin: 0.25em 0; line-height: 1.5; }
 """ + f"""
 .kp-stale {{ color: {LOSS_COLOR}; border: 2px solid {LOSS_COLOR}; font-weight: 700; padding: 8px 12px; }}
 """
@@ -59,8 +62,13 @@ def html_table(
     max_rows: int = 500,
     translate_codes: bool = True,
     hidden: Iterable[str] = ("row_kind",),
+    rest_in: tuple[str, str] | None = None,
 ) -> str:
-    """An escaped HTML table with glossary headers; rows beyond ``max_rows`` are summarised."""
+    """An escaped HTML table with glossary headers; rows beyond ``max_rows`` are left out with a note.
+
+    ``rest_in`` = (workbook file, sheet name) where every row stands: the note names it, and carries
+    it as ``data-workbook`` / ``data-sheet`` so a test can check that the sheet exists.
+    """
     hidden = set(hidden)
     columns = [c for c in frame.columns if c not in hidden]
     shown = frame.head(max_rows)
@@ -85,13 +93,26 @@ def html_table(
         rows.append(f'<tr class="{html.escape(kind)}">{tds}</tr>' if kind else f"<tr>{tds}</tr>")
     more = ""
     if len(frame) > max_rows:
-        rest = len(frame) - max_rows
-        more = (
-            f'<p class="kp-more">{html.escape(label("more_rows", lang))}: {rest:,}</p>'
-        )
+        more = more_rows_note(len(frame) - max_rows, lang, rest_in)
     return f'<table class="kp-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+
+
+def more_rows_note(rest: int, lang: Lang, rest_in: tuple[str, str] | None = None) -> str:
+    """The note under a cut table: how many rows are left out and, when given, the sheet that holds them."""
+    if rest_in is None:
+        return f'<p class="kp-more">{html.escape(label("more_rows", lang).format(n=f"{rest:,}"))}</p>'
+    book, sheet = rest_in
+    text = label("more_rows_in", lang).format(n=f"{rest:,}", book=book, sheet=sheet)
+    return (f'<p class="kp-more" data-workbook="{html.escape(book, quote=True)}" '
+            f'data-sheet="{html.escape(sheet, quote=True)}">{html.escape(text)}</p>')  # fmt: skip
 
 
 def html_notes(lines: Iterable[str]) -> str:
     items = "".join(f"<li>{html.escape(str(line))}</li>" for line in lines)
     return f'<div class="kp-notes"><ul>{items}</ul></div>' if items else ""
+
+
+def html_headline(heading: str, sentences: Iterable[str]) -> str:
+    """The headline box: a heading and one list item per sentence, escaped."""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+    return f'<section class="kp-headline"><h2>{html.escape(heading)}</h2><ul>{items}</ul></section>'

@@ -3,12 +3,12 @@
 Steps (each logged with its duration): parameters -> input validation (exit 2 and nothing written
 on any problem) -> notebooks executed by papermill into a staging folder (two at a time; each writes
 its own Excel workbooks there) -> self-contained HTML per notebook -> ``index.html`` and
-``manifest.json`` -> the staging folder renamed into place as ``outputs/YYYY-MM/vN``.
+``manifest.json`` -> the staging folder renamed into place as ``outputs/YYYY-MM/vN`` -> the month index
+``outputs/index.html`` rebuilt (:mod:`kaplan.run.index`).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import shutil
@@ -34,6 +34,7 @@ from kaplan.inputs.database import is_database_url, redacted
 from kaplan.inputs.loader import database_snapshot, load_tables
 from kaplan.report.context import adjustment_records
 from kaplan.report.export import notebook_html
+from kaplan.run.index import Link, version_index_html, write_month_index
 from kaplan.run.publish import publish, staging_dir, write_manifest
 from kaplan.sample.write import data_folder
 
@@ -234,6 +235,7 @@ def run_month(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    write_month_index(out_dir, language)
     log.info("timings: %s", json.dumps(timings))
     return published
 
@@ -289,34 +291,10 @@ def index_html(
     month: str, as_of: str, data_hash: str, version: str, reports: list[Report], folder: Path, lang: Lang,
     assessed: str = "",
 ) -> str:
-    """The version's front page: what it is, and a link to every report and workbook."""
-
-    def t(term: str) -> str:
-        return html.escape(label(term, lang))
-
-    def link(rel: str, text: str) -> str:
-        return f'<li><a href="{html.escape(rel, quote=True)}">{html.escape(text)}</a></li>'
-
-    pages = "".join(link(f"{r.notebook}.html", label(r.title, lang)) for r in reports)
-    books = "".join(
-        link(p.relative_to(folder).as_posix(), p.relative_to(folder).as_posix())
-        for p in sorted(folder.rglob("*.xlsx"))
-    )
-    notebooks = "".join(link(f"notebooks/{r.notebook}.ipynb", f"{r.notebook}.ipynb") for r in reports)
-    facts = "".join(
-        f"<tr><th>{t(k)}</th><td>{html.escape(v)}</td></tr>"
-        for k, v in (("month", month), ("assessed_month", assessed), ("as_of", as_of), ("version", version),
-                     ("data_hash", data_hash))
-        if v
-    )
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{t("kaplan")} {html.escape(month)} {html.escape(version)}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#1f2328}}
-th{{text-align:left;padding-right:1em;color:#57606a}} li{{margin:.3em 0}}</style></head>
-<body><h1>{t("kaplan")}: {t("index_title")}</h1>
-<table>{facts}</table>
-<h2>{t("open_report")}</h2><ul>{pages}</ul>
-<h2>{t("workbooks")}</h2><ul>{books}</ul>
-<h2>{t("notebooks")}</h2><ul>{notebooks}</ul>
-</body></html>
-"""
+    """The version's front page (:func:`kaplan.run.index.version_index_html`): facts, headline, reports by
+    title, workbooks by what they hold, the executed notebooks for analysts."""
+    facts = [("month", month), ("assessed_month", assessed), ("as_of", as_of), ("version", version),
+             ("data_hash", data_hash)]  # fmt: skip
+    pages = [Link(f"{r.notebook}.html", label(r.title, lang)) for r in reports]
+    notebooks = [Link(f"notebooks/{r.notebook}.ipynb", f"{label(r.title, lang)} (.ipynb)") for r in reports]
+    return version_index_html(facts, pages, folder, notebooks, lang)

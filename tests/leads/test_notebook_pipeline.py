@@ -53,7 +53,9 @@ def test_workbook_matches_the_computation(
 ) -> None:
     _, path = executed
     sheets = pd.read_excel(path, sheet_name=None)
-    assert list(sheets) == ["Open leads", "Forecast and coverage"]  # sheet names in the report language
+    assert list(sheets) == ["Open leads", "Forecast and coverage", "Won deals", "Sales by customer type",
+                            "Sales by purchase method", "Sales by industry", "Open leads by industry",
+                            "Tender calendar", "Key customers", "Stale leads", "Decision roles"]  # report language
     view = build(small_tables, load_params(None, MONTH), MONTH, pd.Timestamp(AS_OF))
     leads, forecast = sheets["Open leads"], sheets["Forecast and coverage"]
     weighted = label("weighted_units", "en")

@@ -1,0 +1,168 @@
+"""The two front pages: a version's ``index.html`` and the month index ``outputs/index.html``.
+
+A version's index opens with the month's headline (:mod:`kaplan.report.headline`, read from the
+version's ``headline.json``), links the reports by their titles and the workbooks by what they hold
+(华东大区 下达表, not ``issue/华东大区.xlsx``), and puts the executed notebooks under a heading for
+analysts. The month index lists every published version of every month, newest month first and
+newest version first within it, with the headline numbers and a link to each version's index. It is
+rebuilt after every publish into a temporary file renamed over the old one, so a reader never sees
+half a page; published versions are only read.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kaplan.core.glossary import Lang, label
+from kaplan.report.context import HEADLINE_FILE
+from kaplan.report.headline import Headline, headline_sentences
+from kaplan.run.publish import MANIFEST, versions
+
+log = logging.getLogger(__name__)
+
+MONTH_INDEX = "index.html"
+BOOK_ORDER = ("targets", "progress", "pipeline", "assessment")
+PAGE_STYLE = """body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#1f2328}
+th{text-align:left;padding:2px 1em 2px 0;color:#57606a;font-weight:600} td{padding:2px 1em 2px 0}
+li{margin:.3em 0} .kp-headline{background:#f3f6f9;border-left:4px solid #2f6fb0;padding:6px 14px;margin:1em 0}
+.kp-headline li{line-height:1.5} .kp-analysts{color:#57606a;font-size:14px} td.num{text-align:right}
+table.kp-months{border-collapse:collapse} table.kp-months td, table.kp-months th{border-bottom:1px solid #e5e8ec}"""
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str  # relative to the page
+    text: str
+
+
+def workbook_text(rel: str, lang: Lang) -> str:
+    """What a workbook of a version holds, from its relative path (``issue/华东大区.xlsx`` -> 华东大区 下达表)."""
+    path = Path(rel)
+    if path.parts[0] == "issue" and len(path.parts) == 2:
+        return f"{path.stem} {label('book_issue', lang)}"
+    name, _, month = path.stem.rpartition("_")
+    term = f"book_{name}"
+    text = label(term, lang)
+    if text == term:
+        return rel
+    return f"{text} ({month})" if name == "assessment" else text
+
+
+def workbook_links(folder: Path, lang: Lang) -> list[Link]:
+    """The workbooks of a version in the reports' order, then any other, then the regional issue workbooks."""
+    paths = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.xlsx"))
+
+    def rank(rel: str) -> tuple[int, str]:
+        name = rel.rpartition("_")[0]
+        return (BOOK_ORDER.index(name) if name in BOOK_ORDER else len(BOOK_ORDER) + ("/" in rel), rel)
+
+    ordered = sorted(paths, key=rank)
+    return [Link(p, workbook_text(p, lang)) for p in ordered]
+
+
+def read_headline(folder: Path) -> Headline | None:
+    """The headline a version recorded, or None (a version published before headlines, or without one)."""
+    path = folder / HEADLINE_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Headline(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        log.warning("%s is not a headline (%s): left out of the index", path, exc)
+        return None
+
+
+def _items(links: Iterable[Link]) -> str:
+    return "".join(f'<li><a href="{html.escape(k.href, quote=True)}">{html.escape(k.text)}</a></li>' for k in links)
+
+
+def _page(lang: Lang, title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{PAGE_STYLE}</style></head>\n<body>{body}</body></html>\n")  # fmt: skip
+
+
+def headline_box(h: Headline | None, lang: Lang) -> str:
+    if h is None:
+        return ""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in headline_sentences(h, lang))
+    return f'<section class="kp-headline"><h2>{html.escape(label("headline", lang))}</h2><ul>{items}</ul></section>'
+
+
+def version_index_html(facts: list[tuple[str, str]], reports: list[Link], folder: Path, notebooks: list[Link],
+                       lang: Lang) -> str:  # fmt: skip
+    """A version's front page: its facts (term, value), the headline, reports, workbooks, notebooks."""
+
+    def t(term: str) -> str:
+        return html.escape(label(term, lang))
+
+    rows = "".join(f"<tr><th>{t(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts if v)
+    month = dict(facts).get("month", "")
+    version = dict(facts).get("version", "")
+    body = (f'<h1>{t("kaplan")}: {t("index_title")}</h1><p><a href="../../{MONTH_INDEX}">{t("all_months")}</a></p>'
+            f"<table>{rows}</table>{headline_box(read_headline(folder), lang)}"
+            f'<h2>{t("open_report")}</h2><ul>{_items(reports)}</ul>'
+            f'<h2>{t("workbooks")}</h2><ul>{_items(workbook_links(folder, lang))}</ul>'
+            f'<h2>{t("for_analysts")}</h2><p class="kp-analysts">{t("for_analysts_note")}</p>'
+            f"<ul>{_items(notebooks)}</ul>")  # fmt: skip
+    return _page(lang, f"{label('kaplan', lang)} {month} {version}", body)
+
+
+def published_versions(out_dir: Path) -> list[tuple[str, int, Path]]:
+    """(month, version number, folder) of every published version under ``out_dir``, newest first."""
+    found = []
+    for month_dir in (p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for number in versions(month_dir):
+            folder = month_dir / f"v{number}"
+            if (folder / MANIFEST).is_file():
+                found.append((month_dir.name, number, folder))
+    return sorted(found, key=lambda item: (item[0], item[1]), reverse=True)
+
+
+def month_index_html(out_dir: Path, lang: Lang) -> str:
+    """The month index: one row per published version, newest month and version first."""
+
+    def t(term: str) -> str:
+        return html.escape(label(term, lang))
+
+    head = "".join(f"<th>{t(c)}</th>" for c in ("month", "version", "as_of", "issued", "mtd", "month_progress",
+                                                  "time_progress", "generated_at"))  # fmt: skip
+    rows = []
+    for month, number, folder in published_versions(out_dir):
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        h = read_headline(folder)
+        numbers = ["", "", "", ""] if h is None else [
+            f"{h.issued:,}", f"{h.mtd:,}", "" if h.month_progress is None else f"{h.month_progress:.1%}",
+            f"{h.time_progress:.1%}"]  # fmt: skip
+        href = f"{month}/v{number}/index.html"
+        cells = [f'<td><a href="{html.escape(href, quote=True)}">{html.escape(month)}</a></td>', f"<td>v{number}</td>",
+                 f"<td>{html.escape(str(manifest.get('as_of', '')))}</td>",
+                 *(f'<td class="num">{html.escape(n)}</td>' for n in numbers),
+                 f"<td>{html.escape(str(manifest.get('created_at', '')))}</td>"]  # fmt: skip
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    table = f'<table class="kp-months"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    body = f'<h1>{t("kaplan")}: {t("month_index_title")}</h1>{table}'
+    return _page(lang, f"{label('kaplan', lang)}: {label('month_index_title', lang)}", body)
+
+
+def write_month_index(out_dir: Path, lang: Lang) -> Path:
+    """Rebuild ``<out_dir>/index.html`` atomically (a temporary file renamed over it)."""
+    target = out_dir / MONTH_INDEX
+    temporary = out_dir / f".{MONTH_INDEX}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        with open(temporary, "x", encoding="utf-8") as handle:
+            handle.write(month_index_html(out_dir, lang))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    log.info("month index %s rebuilt", target)
+    return target
+

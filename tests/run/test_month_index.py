@@ -1,0 +1,90 @@
+"""The month index ``outputs/index.html``: every month and version, newest first, rebuilt atomically."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from kaplan.run.index import month_index_html, workbook_text, write_month_index
+from kaplan.run.month import run_month
+from kaplan.run.publish import file_hashes
+
+
+def fake_version(out: Path, month: str, version: int, issued: int | None) -> Path:
+    folder = out / month / f"v{version}"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"month": month, "as_of": f"{month}-20",
+                                                      "created_at": f"2026-0{version}-01T00:00:00+00:00"}))  # fmt: skip
+    if issued is not None:
+        headline = {"month": month, "as_of": f"{month}-20", "issued": issued, "locked": issued, "rolling": issued,
+                    "rolling_basis": True, "mtd": 1_234, "month_progress": 0.5, "time_progress": 2 / 3,
+                    "working_days_left": 7, "per_working_day": 3, "laggards": [], "tenders": [], "landing": None}
+        (folder / "headline.json").write_text(json.dumps(headline))
+    return folder
+
+
+def linked(page: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', page)
+
+
+def test_the_month_index_lists_every_version_newest_first(tmp_path: Path) -> None:
+    fake_version(tmp_path, "2026-05", 1, 17_000)
+    fake_version(tmp_path, "2026-06", 1, 18_063)
+    fake_version(tmp_path, "2026-06", 2, None)  # a version without a headline still shows
+    fake_version(tmp_path, "2026-06", 10, 18_100)  # v10 after v2: versions compare as numbers
+    (tmp_path / "2026-06" / ".staging-1-abc").mkdir()  # neither staging folders
+    (tmp_path / "2026-07").mkdir()  # nor a month with nothing published
+    page = month_index_html(tmp_path, "zh")
+    assert linked(page) == ["2026-06/v10/index.html", "2026-06/v2/index.html", "2026-06/v1/index.html",
+                            "2026-05/v1/index.html"]  # fmt: skip
+    assert "18,063" in page and "18,100" in page and "50.0%" in page and "66.7%" in page
+    assert "各月报告" in page and "Reports by month" in month_index_html(tmp_path, "en")
+
+
+def test_rebuilding_replaces_the_page_whole_and_never_touches_a_version(tmp_path: Path) -> None:
+    version = fake_version(tmp_path, "2026-06", 1, 18_063)
+    before = file_hashes(version)
+    (tmp_path / "index.html").write_text("old")
+    write_month_index(tmp_path, "zh")
+    assert "2026-06/v1/index.html" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-06", "index.html"]  # no temporary file left
+    assert file_hashes(version) == before
+
+
+def test_workbooks_are_named_by_what_they_hold() -> None:
+    assert workbook_text("issue/华东大区.xlsx", "zh") == "华东大区 下达表"
+    assert workbook_text("targets_2026-06.xlsx", "zh").startswith("目标分解表")
+    assert workbook_text("assessment_2026-05.xlsx", "en").endswith("(2026-05)")
+    assert workbook_text("own_2026-06.xlsx", "zh") == "own_2026-06.xlsx"  # an unknown workbook keeps its name
+
+
+@pytest.mark.slow
+def test_two_runs_of_two_months_list_four_versions(hostile_dir: Path, tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [new_code_cell('month: str = "2026-06"\nas_of: str = ""\ndata_dir: str = ""\nparams_file: str = ""\n'
+                              'language: str = "zh"\noutput_dir: str = ""'),
+                new_code_cell("from kaplan.report import context as report\n"
+                              "ctx = report.context(month, as_of, data_dir, params_file, language, output_dir)\n"
+                              "report.save_headline(ctx)")]  # fmt: skip
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, str(notebooks / "02_progress.ipynb"))
+    out = tmp_path / "out"
+    published = [run_month(month, data_dir=hostile_dir, out_dir=out, notebook_dir=notebooks)
+                 for month in ("2026-05", "2026-06", "2026-05", "2026-06")]  # fmt: skip
+    first = file_hashes(published[0])
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert linked(page) == ["2026-06/v2/index.html", "2026-06/v1/index.html", "2026-05/v2/index.html",
+                            "2026-05/v1/index.html"]  # fmt: skip
+    issued = json.loads((published[1] / "headline.json").read_text(encoding="utf-8"))["issued"]
+    assert f"{issued:,}" in page
+    assert file_hashes(published[0]) == first  # the later runs left the first version as it was
+    version_index = (published[3] / "index.html").read_text(encoding="utf-8")
+    assert "../../index.html" in linked(version_index)

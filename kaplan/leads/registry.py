@@ -94,6 +94,36 @@ def stale_leads(leads: pd.DataFrame, as_of: pd.Timestamp, stale_days: int) -> pd
             [columns].reset_index(drop=True))  # fmt: skip
 
 
+def last_saturday(as_of: pd.Timestamp) -> pd.Timestamp:
+    """The Saturday before ``as_of`` (a week earlier when ``as_of`` is a Saturday): the weekly tracking day."""
+    day = as_of.normalize()
+    return day - pd.Timedelta(days=(day.weekday() - 5) % 7 or 7)
+
+
+def stale_on(leads: pd.DataFrame, day: pd.Timestamp, stale_days: int) -> pd.Series:
+    """Stale as far as the registry can tell on a past ``day``: reported by then, not closed by then (a
+    closed lead's close day is its ``last_tracked``), last tracked on or before ``day`` and more than
+    ``stale_days`` days before it. A lead tracked after ``day`` counts as not stale then (the registry
+    keeps only the last tracking date)."""
+    tracked = leads["last_tracked"].fillna(leads["reported_on"])
+    alive = (leads["reported_on"] <= day) & (is_open(leads) | (tracked > day))
+    return alive & (tracked <= day) & ((day.normalize() - tracked).dt.days > stale_days)
+
+
+def stale_rollup(leads: pd.DataFrame, as_of: pd.Timestamp, stale_days: int, by: list[str]) -> pd.DataFrame:
+    """Per ``by`` (e.g. owner, or region): stale leads and units at ``as_of``, stale leads on the last
+    Saturday and the change, most stale first."""
+    now = stale_on(leads, as_of, stale_days)
+    before = stale_on(leads, last_saturday(as_of), stale_days)
+    frame = leads[by].assign(stale=now.astype("int64"), stale_units=leads["units"].where(now, 0),
+                             stale_last_saturday=before.astype("int64"))  # fmt: skip
+    out = frame.groupby(by, dropna=False)[["stale", "stale_units", "stale_last_saturday"]].sum()
+    out = out[(out["stale"] > 0) | (out["stale_last_saturday"] > 0)].astype("int64")
+    out["stale_change"] = out["stale"] - out["stale_last_saturday"]
+    return out.reset_index().sort_values(["stale", *by], ascending=[False, *[True] * len(by)],
+                                         kind="stable").reset_index(drop=True)  # fmt: skip
+
+
 def qualified(leads: pd.DataFrame, rule: Qualification, as_of: pd.Timestamp) -> pd.Series:
     """The three-valued "worth investing?" flag (pandas ``boolean``; ``<NA>`` = unknown budget)."""
     horizon = as_of.normalize() + pd.DateOffset(months=rule.max_months_to_close)

@@ -29,12 +29,15 @@ from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, MonthLike, as_of_date
 from kaplan.core.params import Params, adjustments_dir, load_params, locks_dir
 from kaplan.core.tables import Tables
+from kaplan.core.units import LEVELS
 from kaplan.inputs.coverage import stale_data
 from kaplan.inputs.database import is_database_url
 from kaplan.inputs.loader import load_tables
+from kaplan.leads import pipeline as lead_pipeline
+from kaplan.plan import landing
 from kaplan.plan.adjustments import Record, apply_adjustments, issue_version, record_from_json
 from kaplan.plan.targets import MonthTargets, month_targets
-from kaplan.progress.board import board_with_totals
+from kaplan.progress.board import board_with_totals, with_unit_columns
 from kaplan.progress.ytd import ytd_counts
 from kaplan.report.excel import Printed, write_workbook
 from kaplan.report.html import STYLE, html_notes, html_table
@@ -78,6 +81,11 @@ class Context:
     def formula_targets(self) -> MonthTargets:
         """The month's targets as the formula splits them (docs/method.md §2.2), before any adjustment."""
         return month_targets(self.tables, self.month, self.params)
+
+    @cached_property
+    def pipeline(self) -> lead_pipeline.Pipeline:
+        """The scored leads, customer tiers and open leads as of the as-of date (docs/method.md §2.4)."""
+        return lead_pipeline.build(self.tables, self.params, self.month, self.as_of)
 
     @cached_property
     def records(self) -> list[Record]:
@@ -214,10 +222,11 @@ def show_text(ctx: Context, text: str) -> None:
 
 
 def show_table(
-    ctx: Context, frame: pd.DataFrame, caption_term: str | None = None, max_rows: int = 300
+    ctx: Context, frame: pd.DataFrame, caption_term: str | None = None, max_rows: int = 300, in_workbook: bool = True
 ) -> None:
+    """``frame`` as an HTML table; rows beyond ``max_rows`` point to the workbook only when ``in_workbook``."""
     caption = f'<div class="kp-caption">{html.escape(ctx.label(caption_term))}</div>' if caption_term else ""
-    _display_html(caption + html_table(frame, ctx.lang, max_rows=max_rows))
+    _display_html(caption + html_table(frame, ctx.lang, max_rows=max_rows, in_workbook=in_workbook))
 
 
 def show_notes(ctx: Context, lines: list[str]) -> None:
@@ -236,6 +245,33 @@ def progress_board(ctx: Context, level: str) -> pd.DataFrame:
         ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of, level,
         params=ctx.params, org=ctx.tables.org,
     )
+
+
+def landing_tables(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Where the month will land, per level (docs/method.md §2.3): :func:`kaplan.plan.landing.landing_by_level`."""
+    history = landing.lead_lines(ctx.tables.leads, ctx.tables.products)
+    return landing.landing_by_level(ctx.facts, ctx.pipeline.open, history, ctx.targets, ctx.tables.org, ctx.as_of,
+                                    ctx.params.landing)  # fmt: skip
+
+
+def landing_backtest(ctx: Context) -> pd.DataFrame:
+    """The landing forecast's backtest over the 12 months before the month, against their issued targets."""
+    months = [str(Month.of(ctx.month) - k) for k in range(landing.BACKTEST_MONTHS, 0, -1)]
+    history = landing.lead_lines(ctx.tables.leads, ctx.tables.products)
+    return landing.backtest(ctx.facts, history, issued_months(ctx, months), ctx.tables.org, ctx.month,
+                            ctx.params.landing)  # fmt: skip
+
+
+def progress_boards(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The progress board of each level with total rows, its landing (``tables``: :func:`landing_tables`)
+    and the overdue and stale open leads of each row."""
+    boards = {}
+    for level in LEVELS:
+        board = with_unit_columns(progress_board(ctx, level), tables[level], landing.BOARD_COLUMNS)
+        board = landing.landing_columns(board, ctx.as_of)
+        flags = lead_pipeline.unit_flags(ctx.pipeline.open, level)
+        boards[level] = with_unit_columns(board, flags, lead_pipeline.FLAG_COLUMNS)
+    return boards
 
 
 def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame | Printed]]) -> list[Path]:

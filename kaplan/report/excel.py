@@ -24,7 +24,8 @@ CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role
 LABEL_COLUMNS = ("scenario",)
 # numbers shown as percentages: ratios by the ending of their machine name (``rate`` alone is money)
 SHARE_SUFFIXES = ("share", "progress", "growth", "composite", "coverage", "attainment", "probability",
-                  "conversion", "_rate", "tvd", "_error", "attainment_from", "attainment_to")  # fmt: skip
+                  "conversion", "_rate", "tvd", "_error", "attainment_from", "attainment_to", "mape",
+                  "wape")  # fmt: skip
 # whole numbers that are calendar years: shown without a thousands separator
 YEAR_COLUMNS = ("year",)
 # numbers that are money, shown in 元 with thousands separators

@@ -59,8 +59,10 @@ def html_table(
     max_rows: int = 500,
     translate_codes: bool = True,
     hidden: Iterable[str] = ("row_kind",),
+    in_workbook: bool = True,
 ) -> str:
-    """An escaped HTML table with glossary headers; rows beyond ``max_rows`` are summarised."""
+    """An escaped HTML table with glossary headers; rows beyond ``max_rows`` are summarised, pointing to
+    the Excel workbook only when ``in_workbook`` (the table is a sheet of it)."""
     hidden = set(hidden)
     columns = [c for c in frame.columns if c not in hidden]
     shown = frame.head(max_rows)
@@ -86,8 +88,9 @@ def html_table(
     more = ""
     if len(frame) > max_rows:
         rest = len(frame) - max_rows
+        more_term = "more_rows" if in_workbook else "more_rows_not_shown"
         more = (
-            f'<p class="kp-more">{html.escape(label("more_rows", lang))}: {rest:,}</p>'
+            f'<p class="kp-more">{html.escape(label(more_term, lang))}: {rest:,}</p>'
         )
     return f'<table class="kp-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
 

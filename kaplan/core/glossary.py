@@ -203,6 +203,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "wape": ("加权绝对百分比误差", "WAPE"),
     "vs_run_rate": ("误差较线性推算", "Error vs run-rate"),
     "day": ("截至日", "As of day"),
+    "unit_level": ("层级", "Level"),
     "overdue": ("逾期未成交", "Overdue"),
     "overdue_leads": ("逾期未成交信息", "Overdue leads"),
     "overdue_units": ("逾期台数", "Overdue units"),

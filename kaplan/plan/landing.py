@@ -368,19 +368,20 @@ def backtest(
             frame = past_cells(data, day, params)
             for level in LEVELS:
                 rows = with_targets(at_level(frame, cells, level), getattr(issued[str(Month.of(day))], level), level)
-                parts.append(errors(rows).assign(month=str(Month.of(day)), day=day_no, level=level))
-    columns = ["month", "day", "level", "method", "rows", "mape", "wape"]
+                parts.append(errors(rows).assign(month=str(Month.of(day)), day=day_no, unit_level=level))
+    columns = ["month", "day", "unit_level", "method", "rows", "mape", "wape"]
     return pd.concat(parts, ignore_index=True)[columns]
 
 
 def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per level x day: mean MAPE of each method over the months, and the landing's error against the
     plain run-rate's (``vs_run_rate`` = landing MAPE / run-rate MAPE - 1; below 0 is better)."""
-    wide = table.pivot_table(index=["level", "day"], columns="method", values="mape", aggfunc="mean", sort=False)
+    wide = table.pivot_table(index=["unit_level", "day"], columns="method", values="mape", aggfunc="mean",
+                             sort=False)  # fmt: skip
     wide = wide.reindex(columns=list(METHODS))
     wide.columns = [f"{m}_mape" for m in METHODS]
     wide["vs_run_rate"] = wide["landing_mape"] / wide["run_rate_mape"] - 1.0
-    order = pd.MultiIndex.from_product([LEVELS, sorted(table["day"].unique())], names=["level", "day"])
+    order = pd.MultiIndex.from_product([LEVELS, sorted(table["day"].unique())], names=["unit_level", "day"])
     return wide.reindex(order).reset_index()
 
 

@@ -381,7 +381,7 @@ def test_inputs_are_not_changed() -> None:
 
 
 def test_progress_sheet_reads_total_and_national() -> None:
-    sheet = progress.progress_sheets(province_totals(), "zh")["board"]
+    sheet = progress.progress_sheets(province_totals(), "zh")["board_province"]
     assert "row_kind" not in sheet.columns
     assert sheet.loc[6, ["region", "province"]].tolist() == ["华北大区", "合计"]
     assert sheet.loc[len(sheet) - 1, ["region", "province", "line"]].tolist() == ["全国", "合计", "all_lines"]
@@ -389,6 +389,8 @@ def test_progress_sheet_reads_total_and_national() -> None:
     assert region_sheet["region"].tolist()[-4:] == ["National"] * 4
     with pytest.raises(KaplanError, match="board_with_totals"):
         progress.progress_sheets(region_board())
+    both = progress.progress_sheets([progress.with_totals(region_board(), PARAMS), province_totals()], "zh")
+    assert list(both) == ["board", "board_province"]
 
 
 def test_total_labels_keep_row_kind_for_styling() -> None:

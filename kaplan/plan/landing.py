@@ -15,7 +15,8 @@ Ordinary orders are extrapolated, lumpy orders (tenders) are not: the lumpy unit
 in ``mtd`` once, the lumpy units to come are the pipeline's, and a lead below the threshold is part
 of the ordinary run-rate, so no unit is counted twice. ``landing_low`` / ``landing_high`` scale the
 landing by the ``landing.range`` quantiles of actual / landing of the same level over the 12 months
-before M at the same day of month (never below mtd). ``needed_per_day`` = max(0, target - mtd) /
+before M at the same day of month (low never below mtd nor above the landing, high never below
+it). ``needed_per_day`` = max(0, target - mtd) /
 working days left after d.
 
 The backtest (:func:`backtest`) forecasts each of the 12 months before M as of day 10 and day 20
@@ -254,8 +255,9 @@ def landing_table(cell_frame: pd.DataFrame, cells: Cells, level: Level, targets:
                   as_of: pd.Timestamp, spread: tuple[float, float]) -> pd.DataFrame:  # fmt: skip
     """The landing of ``level`` x line: target, mtd, the two rests, landing, low, high, gap, needed per day."""
     rows = with_targets(at_level(cell_frame, cells, level), targets, level)
-    low = np.maximum(rows["mtd"], np.floor(rows["landing"] * spread[0] + 1e-9)).astype("int64")
-    high = np.maximum(rows["mtd"], np.ceil(rows["landing"] * spread[1] - 1e-9)).astype("int64")
+    low = np.minimum(rows["landing"], np.floor(rows["landing"] * spread[0] + 1e-9))
+    low = np.maximum(rows["mtd"], low).astype("int64")
+    high = np.maximum(rows["landing"], np.ceil(rows["landing"] * spread[1] - 1e-9)).astype("int64")
     left = working_days_left(as_of)[1]
     needed = (rows["target"] - rows["mtd"]).clip(lower=0).astype("float64")
     out = rows.assign(

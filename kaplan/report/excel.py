@@ -19,7 +19,8 @@ from kaplan.report.xlsx import Sheet, write_xlsx
 
 # columns whose values are codes to translate for people (machine codes stay in machine columns)
 CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item", "base", "period",
-                "segment", "industry", "purchase_method", "attitude", "state", "method", "year", "unit_level")  # fmt: skip
+                "segment", "industry", "purchase_method", "attitude", "state", "method", "year",
+                "unit_level")  # fmt: skip
 # codes of the report sheets translated besides CODE_COLUMNS: the scenario names of the scenarios sheet
 LABEL_COLUMNS = ("scenario",)
 # numbers shown as percentages: ratios by the ending of their machine name (``rate`` alone is money)

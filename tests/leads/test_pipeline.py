@@ -12,16 +12,19 @@ from kaplan.core.schema import FACTORS
 from kaplan.core.tables import Tables
 from kaplan.leads.figures import coverage_figure
 from kaplan.leads.pipeline import (
+    FLAG_COLUMNS,
     FORECAST_COLUMNS,
     build,
-    is_overdue,
     coverage_by_region,
     coverage_with_totals,
     forecast,
+    is_overdue,
     key_lead_roles,
     month_coverage,
+    overdue_rollup,
     pipeline_sheets,
     scorecard_by_stage,
+    unit_flags,
 )
 from kaplan.leads.registry import conversion_by, funnel, qualification_counts, stale_leads
 
@@ -272,3 +275,16 @@ def test_scorecard_by_stage(tables: Tables) -> None:
     assert got.loc["analyse", ["stage_probability", "barrier", "probability"]].tolist() == [0.25, -1.0, 0.375]
     assert got.loc["tender", "weighted_units"] == pytest.approx(3.4)
     assert got["weighted_units"].sum() == pytest.approx(view.open["weighted_units"].sum())
+
+
+def test_overdue_rollup_and_unit_flags(tables: Tables) -> None:
+    view = build(tables, Params(), MONTH, AS_OF)
+    by_region = overdue_rollup(view.open, ["region"])
+    # L2 (D2 山西, 4 units at 0.85, expected 05-15) is the one overdue lead
+    assert by_region.to_dict("records") == [{"region": "华北大区", "overdue": 1, "overdue_units": 4,
+                                             "overdue_weighted": pytest.approx(3.4),
+                                             "earliest_close": pd.Timestamp("2026-05-15")}]  # fmt: skip
+    flags = unit_flags(view.open, "province").set_index(["region", "province", "line"])
+    assert flags.loc[("华北大区", "山西", "work")].tolist() == [1, 4, 0]
+    assert flags.loc[("华北大区", "河北", "work")].tolist() == [0, 0, 1]  # L3 is stale
+    assert list(flags.columns) == list(FLAG_COLUMNS)

@@ -31,3 +31,11 @@ def test_long_tables_say_how_many_rows_are_left_out() -> None:
     page = html_table(pd.DataFrame({"units": range(10)}), "en", max_rows=3)
     assert page.count("<tr>") == 4
     assert "7" in page.split("kp-more")[1]
+
+
+def test_the_more_rows_note_points_to_excel_only_when_the_sheet_exists() -> None:
+    frame = pd.DataFrame({"units": range(10)})
+    assert "More rows in the Excel workbook: 7" in html_table(frame, "en", max_rows=3)
+    alone = html_table(frame, "en", max_rows=3, in_workbook=False)
+    assert "More rows not shown: 7" in alone and "Excel" not in alone
+    assert "kp-more" not in html_table(frame, "en", max_rows=10, in_workbook=False)

@@ -16,8 +16,7 @@ in ``mtd`` once, the lumpy units to come are the pipeline's, and a lead below th
 of the ordinary run-rate, so no unit is counted twice. ``landing_low`` / ``landing_high`` scale the
 landing by the ``landing.range`` quantiles of actual / landing of the same level over the 12 months
 before M at the same day of month (low never below mtd nor above the landing, high never below
-it). ``needed_per_day`` = max(0, target - mtd) /
-working days left after d.
+it). ``needed_per_day`` = max(0, target - mtd) / working days left after d.
 
 The backtest (:func:`backtest`) forecasts each of the 12 months before M as of day 10 and day 20
 from what was known then (sales through that day; leads reported by then and not yet closed,

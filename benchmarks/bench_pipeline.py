@@ -2,7 +2,7 @@
 with their scorecard factors and decision-role contacts, ~1 M sales rows. ``build`` scores every lead
 (stage probability, scorecard, weighted units, stale and qualified flags) and tiers every customer; the
 ``whole pipeline`` case is everything the pipeline notebook computes (build, funnel, conversion by channel
-and class, pyramids, stale list, region and province coverage, forecast, key-lead roles, sheets)."""
+and class, pyramids, stale and overdue roll-ups, region coverage, forecast, key-lead roles, sheets)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ def whole(tables: Tables, params: Params, facts: pd.DataFrame, targets: dict[str
     leads.conversion_by(view.leads, "source", AS_OF, params.conversion_window_months)
     leads.conversion_by(view.leads, "lead_class", AS_OF, params.conversion_window_months)
     tiers.pyramids(view.customers)
-    leads.stale_leads(view.leads, AS_OF, params.stale_days)
+    leads.stale_rollup(view.leads, AS_OF, params.stale_days, ["region", "owner_id", "owner_name"])
+    pipeline.overdue_rollup(view.open, ["region", "owner_id", "owner_name"])
     pipeline.month_coverage(view.open, targets["region"], facts, MONTH, AS_OF)
-    pipeline.uncovered(pipeline.month_coverage(view.open, targets["province"], facts, MONTH, AS_OF, "province"))
     pipeline.key_lead_roles(view.open, tables.lead_contacts)
     pipeline.pipeline_sheets(view.open, pipeline.forecast(view.open, targets["region"], facts, MONTH, AS_OF))
 
@@ -53,7 +53,8 @@ def run(ctx: Context) -> list[Result]:
         ("build (scored leads + customer tiers)", lambda: pipeline.build(tables, params, MONTH, AS_OF)),
         ("funnel", lambda: leads.funnel(view.leads, AS_OF)),
         ("conversion by channel", lambda: leads.conversion_by(view.leads, "source", AS_OF)),
-        ("stale list", lambda: leads.stale_leads(view.leads, AS_OF, params.stale_days)),
+        ("stale roll-up per owner", lambda: leads.stale_rollup(view.leads, AS_OF, params.stale_days,
+                                                              ["region", "owner_id", "owner_name"])),
         ("province coverage", lambda: pipeline.month_coverage(view.open, targets["province"], facts, MONTH, AS_OF,
                                                              "province")),
         ("forecast", lambda: pipeline.forecast(view.open, targets["region"], facts, MONTH, AS_OF)),

@@ -241,6 +241,22 @@ class Rectification(Strict):
     lookback_months: Annotated[int, Field(ge=0, le=24)] = 5
 
 
+class Landing(Strict):
+    """The landing forecast (docs/method.md §2.3): orders of at least ``lumpy_units`` units are lumpy
+    (tenders: forecast from the pipeline, not extrapolated); ``range`` the quantiles of actual / landing
+    that give the low-high range."""
+
+    lumpy_units: Annotated[int, Field(ge=1)] = 10
+    base_months: Annotated[int, Field(ge=1, le=12)] = 3
+    range: tuple[Probability, Probability] = (0.1, 0.9)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Landing:
+        if self.range[0] >= self.range[1]:
+            raise ValueError(f"the low quantile ({self.range[0]}) must be below the high one ({self.range[1]})")
+        return self
+
+
 class PerCapita(Strict):
     """The development window (开发时间) the per-capita target is spread over (docs/method.md §2.5).
 
@@ -323,6 +339,11 @@ class Params(Strict):
     status: StatusThresholds = StatusThresholds()
     time_progress: TimeProgress = TimeProgress()
     stale_days: Annotated[int, Field(ge=1)] = 7
+    # a province x line is uncovered when its expected rest (run-rate + pipeline) is below this share of its gap
+    uncovered_below: Annotated[float, Field(ge=0)] = 0.3
+    # open key and secondary leads of at least this many units with no decision maker named are listed
+    roles_min_units: Annotated[int, Field(ge=1)] = 10
+    landing: Landing = Landing()
     # window of report dates for the reported -> won conversion per channel and class
     conversion_window_months: Annotated[int, Field(ge=1, le=120)] = 12
     # the seed's small-batch customer (小批量客户): at least this many units bought in the last twelve months

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from kaplan.core.months import Month, MonthLike, same_day_last_year
-from kaplan.leads.registry import is_open
+from kaplan.leads.registry import is_open, is_overdue
 
 WON_DEAL_COLUMNS = ("close_date", "customer_name", "industry", "segment", "purchase_method", "line",
                     "product_name", "units", "region", "province", "dealer_name", "owner_name", "lead_id")  # fmt: skip
-TENDER_COLUMNS = ("expected_close", "customer_name", "industry", "purchase_method", "line", "units",
+TENDER_COLUMNS = ("expected_close", "overdue", "customer_name", "industry", "purchase_method", "line", "units",
                   "region", "province", "dealer_id", "dealer_name", "owner_name", "lead_id")  # fmt: skip
 SALES_COLUMNS = ("mtd", "last_year_mtd", "ytd", "last_year_ytd", "yoy_growth", "ytd_share")
 CUSTOMER_TYPES = ("large_enterprise", "small_batch", "industry", "other")
@@ -44,9 +44,11 @@ def won_deals(leads: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp) -> pd.
 
 
 def tender_calendar(leads: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Open tender-stage leads reported by ``as_of`` expected to close on or after the 1st of ``month``, by date."""
+    """Open tender-stage leads reported by ``as_of`` expected to close on or after the 1st of ``month``, by date;
+    ``overdue`` flags those whose expected close has passed (逾期未成交)."""
     since = Month.of(month).start
     due = leads[(leads["stage"] == "tender") & (leads["reported_on"] <= as_of) & (leads["expected_close"] >= since)]
+    due = due.assign(overdue=is_overdue(due, as_of))
     out = due.sort_values(["expected_close", "units", "lead_id"], ascending=[True, False, True], kind="stable")
     return out[[c for c in TENDER_COLUMNS if c in out.columns]].reset_index(drop=True)
 

@@ -6,14 +6,14 @@ For the reporting month ``M`` (``YYYY-MM``) at date ``as_of``:
   each with its stage probability, entry barrier and adjusted ``probability``
   (:mod:`kaplan.leads.scorecard`), ``weighted_units = units × probability`` (0 for won and lost leads:
   they are no longer pipeline), days since tracked, the stale and qualified flags, and
-  ``close_month`` = the month of ``expected_close``, where an open lead whose expected close lies
-  before month ``M`` (overdue) counts in ``M``.
+  ``close_month`` = the month of ``expected_close`` and the ``overdue`` flag (逾期未成交: open, expected
+  close before ``as_of``).
 - **Month target gap** per unit (region, or region × province) × line:
   ``gap = max(0, target − mtd)``, ``target`` the issued target of ``M`` (a frame passed in, e.g.
   ``month_targets(...).region``), ``mtd`` the units sold from the 1st of ``M`` through ``as_of``.
-- **Coverage** = ``Σ weighted_units`` of the open leads of that unit and line whose ``close_month``
-  is ``M``, divided by ``gap``; blank when ``gap = 0``. A province × line is *not covered* when its
-  gap is positive and its coverage is below 1.
+- **Coverage** = ``Σ weighted_units`` of the open, not overdue leads of that unit and line whose
+  ``close_month`` is ``M``, divided by ``gap``; blank when ``gap = 0``.
+- **Overdue roll-up** per owner or region: overdue leads, units, weighted units, earliest expected close.
 - **Forecast**: open pipeline by region × line × close month (``M`` and later):
   ``units``, ``weighted_units``; ``target`` and ``coverage`` on the rows of month ``M`` only (every
   region × line with a target appears there, with 0 pipeline when it has none).
@@ -31,6 +31,7 @@ from kaplan.core.months import Month, MonthLike, month_labels
 from kaplan.core.params import Params
 from kaplan.core.schema import OPEN_STAGES
 from kaplan.core.tables import Tables
+from kaplan.core.units import KEY_COLUMNS, Level
 from kaplan.leads import registry as lead_rules
 from kaplan.leads import tiers as tier_rules
 from kaplan.leads.roles import role_coverage
@@ -39,10 +40,11 @@ from kaplan.leads.scorecard import lead_probabilities
 LEAD_SHEET_COLUMNS = (
     "lead_id", "reported_on", "region", "province", "dealer_id", "owner_id", "owner_name",
     "customer_id", "customer_name", "tier", "lead_class", "source", "stage", "product_id", "line",
-    "units", "budget", "expected_close", "close_month", "last_tracked", "days_since_tracked",
+    "units", "budget", "expected_close", "close_month", "overdue", "last_tracked", "days_since_tracked",
     "stale", "qualified", "stage_probability", "barrier", "probability", "weighted_units", "notes",
 )  # fmt: skip
 FORECAST_COLUMNS = ("region", "line", "close_month", "units", "weighted_units", "target", "coverage")
+FLAG_COLUMNS = ("overdue", "overdue_units", "stale")
 COVERAGE_COLUMNS = ("target", "mtd", "gap", "units", "weighted_units", "coverage")
 
 
@@ -57,12 +59,19 @@ class Pipeline:
     open: pd.DataFrame
 
 
-def close_months(leads: pd.DataFrame, month: MonthLike) -> pd.Series:
-    """``YYYY-MM`` of ``expected_close``; open leads already overdue before ``month`` count in it."""
-    m = Month.of(month)
-    overdue = lead_rules.is_open(leads) & (leads["expected_close"] < m.start)
-    text = month_labels(leads["expected_close"])
-    return text.where(~overdue, str(m)).astype("str")
+def overdue_rollup(open_leads: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per ``by`` (e.g. owner, or region): overdue leads, units, weighted units and the earliest expected
+    close, most overdue units first (``open_leads`` with the ``overdue`` flag)."""
+    late = open_leads[open_leads["overdue"]]
+    grouped = late.groupby(by, dropna=False)
+    out = pd.DataFrame({
+        "overdue": grouped.size().astype("int64"),
+        "overdue_units": grouped["units"].sum().astype("int64"),
+        "overdue_weighted": grouped["weighted_units"].sum().astype("float64"),
+        "earliest_close": grouped["expected_close"].min(),
+    })  # fmt: skip
+    return out.reset_index().sort_values(["overdue_units", *by], ascending=[False, *[True] * len(by)],
+                                         kind="stable").reset_index(drop=True)  # fmt: skip
 
 
 def scored_leads(tables: Tables, params: Params, month: MonthLike, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -73,7 +82,8 @@ def scored_leads(tables: Tables, params: Params, month: MonthLike, as_of: pd.Tim
     weighted = (leads["units"] * scores["probability"]).where(open_mask, 0.0)
     return pd.concat([leads, scores], axis=1).assign(
         weighted_units=weighted.astype("float64"),
-        close_month=close_months(leads, month),
+        close_month=month_labels(leads["expected_close"]).astype("str"),
+        overdue=lead_rules.is_overdue(leads, as_of),
         days_since_tracked=lead_rules.days_since_tracked(leads, as_of),
         stale=lead_rules.is_stale(leads, as_of, params.stale_days),
         qualified=lead_rules.qualified(leads, params.qualification, as_of),
@@ -139,7 +149,7 @@ def month_coverage(
     """Per unit × line (``level`` region or province): target, mtd, gap, pipeline of ``M``, coverage."""
     keys = ["region", "line"] if level == "region" else ["region", "province", "line"]
     target = targets.groupby(keys)["target"].sum()
-    in_month = open_leads[open_leads["close_month"] == str(Month.of(month))]
+    in_month = open_leads[(open_leads["close_month"] == str(Month.of(month))) & ~open_leads["overdue"]]
     pipe = in_month.groupby(keys)[["units", "weighted_units"]].sum()
     index = target.index.union(pipe.index)
     out = pd.DataFrame(index=index)
@@ -175,12 +185,6 @@ def coverage_with_totals(coverage: pd.DataFrame, lang: Lang = "zh") -> pd.DataFr
     return out[[*coverage.columns, "row_kind"]]
 
 
-def uncovered(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose positive gap the pipeline does not cover (coverage < 1), lowest coverage first."""
-    out = coverage[(coverage["gap"] > 0) & (coverage["coverage"] < 1)]
-    return out.sort_values(["coverage", "gap"], ascending=[True, False], kind="stable").reset_index(drop=True)
-
-
 def forecast(
     open_leads: pd.DataFrame,
     region_targets: pd.DataFrame,
@@ -190,7 +194,7 @@ def forecast(
 ) -> pd.DataFrame:
     """The ``forecast`` sheet: region × line × close month from ``M`` on, target/coverage for ``M``."""
     this_month = str(Month.of(month))
-    later = open_leads[open_leads["close_month"] > this_month]
+    later = open_leads[(open_leads["close_month"] > this_month) & ~open_leads["overdue"]]
     keys = ["region", "line", "close_month"]
     future = later.groupby(keys)[["units", "weighted_units"]].sum().reset_index()
     current = month_coverage(open_leads, region_targets, facts, month, as_of).assign(close_month=this_month)
@@ -214,7 +218,7 @@ def key_lead_roles(open_leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataF
 
 def pipeline_sheets(open_leads: pd.DataFrame, forecast_frame: pd.DataFrame,
                     more: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
-    """The ``pipeline_YYYY-MM.xlsx`` sheets: ``leads`` (every open lead), ``forecast``, then ``more``
+    """The ``pipeline_YYYY-MM.xlsx`` sheets: ``leads`` (every open lead, overdue flagged), ``forecast``, then ``more``
     (sheet name -> frame: the won deals, customer views and the whole tables the page cuts)."""
     columns = [c for c in LEAD_SHEET_COLUMNS if c in open_leads]
     lead_sheet = open_leads.sort_values(["region", "province", "lead_id"], kind="stable")[columns]
@@ -229,3 +233,12 @@ def coverage_by_region(coverage: pd.DataFrame) -> pd.DataFrame:
     gap = by_region["gap"].astype("float64")
     by_region["coverage"] = (by_region["weighted_units"] / gap).where(gap > 0)
     return by_region.reset_index()
+
+
+def unit_flags(open_leads: pd.DataFrame, level: Level) -> pd.DataFrame:
+    """Per unit key of ``level`` x line: overdue leads, overdue units and stale leads among ``open_leads``."""
+    keys = [*KEY_COLUMNS[level], "line"]
+    flags = open_leads[keys].assign(overdue=open_leads["overdue"].astype("int64"),
+                                    overdue_units=open_leads["units"].where(open_leads["overdue"], 0),
+                                    stale=open_leads["stale"].astype("int64"))  # fmt: skip
+    return flags.groupby(keys, as_index=False)[list(FLAG_COLUMNS)].sum()

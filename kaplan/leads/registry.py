@@ -76,6 +76,11 @@ def is_open(leads: pd.DataFrame) -> pd.Series:
     return leads["stage"].isin(OPEN_STAGES)
 
 
+def is_overdue(leads: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """逾期未成交: open, with its expected close before ``as_of`` (docs/method.md §2.4)."""
+    return is_open(leads) & (leads["expected_close"] < as_of.normalize())
+
+
 def days_since_tracked(leads: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """``as_of − last_tracked`` in whole days (``reported_on`` when blank), floored at 0."""
     tracked = leads["last_tracked"].fillna(leads["reported_on"])
@@ -96,6 +101,36 @@ def stale_leads(leads: pd.DataFrame, as_of: pd.Timestamp, stale_days: int) -> pd
                            "stage", "units", "last_tracked", "days_since_tracked") if c in out]  # fmt: skip
     return (out.sort_values(["days_since_tracked", "lead_id"], ascending=[False, True], kind="stable")
             [columns].reset_index(drop=True))  # fmt: skip
+
+
+def last_saturday(as_of: pd.Timestamp) -> pd.Timestamp:
+    """The Saturday before ``as_of`` (a week earlier when ``as_of`` is a Saturday): the weekly tracking day."""
+    day = as_of.normalize()
+    return day - pd.Timedelta(days=(day.weekday() - 5) % 7 or 7)
+
+
+def stale_on(leads: pd.DataFrame, day: pd.Timestamp, stale_days: int) -> pd.Series:
+    """Stale as far as the registry can tell on a past ``day``: reported by then, not closed by then (a
+    closed lead's close day is its ``last_tracked``), last tracked on or before ``day`` and more than
+    ``stale_days`` days before it. A lead tracked after ``day`` counts as not stale then (the registry
+    keeps only the last tracking date)."""
+    tracked = leads["last_tracked"].fillna(leads["reported_on"])
+    alive = (leads["reported_on"] <= day) & (is_open(leads) | (tracked > day))
+    return alive & (tracked <= day) & ((day.normalize() - tracked).dt.days > stale_days)
+
+
+def stale_rollup(leads: pd.DataFrame, as_of: pd.Timestamp, stale_days: int, by: list[str]) -> pd.DataFrame:
+    """Per ``by`` (e.g. owner, or region): stale leads and units at ``as_of``, stale leads on the last
+    Saturday and the change, most stale first."""
+    now = stale_on(leads, as_of, stale_days)
+    before = stale_on(leads, last_saturday(as_of), stale_days)
+    frame = leads[by].assign(stale=now.astype("int64"), stale_units=leads["units"].where(now, 0),
+                             stale_last_saturday=before.astype("int64"))  # fmt: skip
+    out = frame.groupby(by, dropna=False)[["stale", "stale_units", "stale_last_saturday"]].sum()
+    out = out[(out["stale"] > 0) | (out["stale_last_saturday"] > 0)].astype("int64")
+    out["stale_change"] = out["stale"] - out["stale_last_saturday"]
+    return out.reset_index().sort_values(["stale", *by], ascending=[False, *[True] * len(by)],
+                                         kind="stable").reset_index(drop=True)  # fmt: skip
 
 
 def qualified(leads: pd.DataFrame, rule: Qualification, as_of: pd.Timestamp) -> pd.Series:

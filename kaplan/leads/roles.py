@@ -48,3 +48,30 @@ def labelled_attitudes(coverage: pd.DataFrame, lang: Lang = "zh") -> pd.DataFram
     """A copy whose role cells read as words (支持 / 中立 / 反对) for a person."""
     present = [c for c in ROLE_COLUMNS.values() if c in coverage]
     return coverage.assign(**{c: code_labels(coverage[c], "attitude", lang) for c in present})
+
+
+SUMMARY_ROLES = ("decision_maker", "evaluator", "finance", "user_department")
+SUMMARY_TIERS = ("key", "secondary")
+
+
+def role_summary(open_leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """Per tier (key, secondary): open leads and the share of them with a named decision maker,
+    evaluator, finance and user-department contact (``open_leads`` with ``tier``)."""
+    rows = []
+    for tier in SUMMARY_TIERS:
+        coverage = role_coverage(open_leads.loc[open_leads["tier"] == tier, ["lead_id"]], contacts)
+        named = {f"{ROLE_COLUMNS[r]}_share": coverage[ROLE_COLUMNS[r]].notna() for r in SUMMARY_ROLES}
+        shares = {k: float(v.mean()) if len(v) else np.nan for k, v in named.items()}
+        rows.append({"tier": tier, "leads": len(coverage), **shares})
+    return pd.DataFrame(rows)
+
+
+def without_decision_maker(open_leads: pd.DataFrame, contacts: pd.DataFrame, min_units: int) -> pd.DataFrame:
+    """The open key and secondary leads of at least ``min_units`` units with no named decision maker,
+    per owner (by owner name, then most units first)."""
+    columns = ["owner_id", "owner_name", "lead_id", "customer_name", "tier", "stage", "units", "expected_close"]
+    big = open_leads[open_leads["tier"].isin(SUMMARY_TIERS) & (open_leads["units"] >= min_units)]
+    coverage = role_coverage(big[[c for c in columns if c in big]], contacts)
+    missing = coverage[coverage[ROLE_COLUMNS["decision_maker"]].isna()]
+    order = missing.sort_values(["owner_name", "units", "lead_id"], ascending=[True, False, True], kind="stable")
+    return order[[c for c in columns if c in order]].reset_index(drop=True)

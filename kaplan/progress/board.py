@@ -40,7 +40,7 @@ Rows come region by region (units, then the region's totals), the national rows 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -425,21 +425,22 @@ def with_total_labels(frame: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
     return out
 
 
-def progress_sheets(board_frame: pd.DataFrame, lang: Lang = "zh", province: pd.DataFrame | None = None,
-                    dealer: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
-    """docs/operations.md §4 ``progress_YYYY-MM.xlsx``: sheet ``board`` (the region board with its total
-    rows), and ``province_board`` / ``dealer_board`` when those boards are given.
+SHEETS = {"region": "board", "province": "board_province", "dealer": "board_dealer"}
 
-    Each board comes from :func:`board_with_totals`; total rows are labelled by
-    :func:`with_total_labels`; the ``row_kind`` marker is not a column for people.
+
+def progress_sheets(boards: pd.DataFrame | Iterable[pd.DataFrame], lang: Lang = "zh") -> dict[str, pd.DataFrame]:
+    """docs/operations.md §4 ``progress_YYYY-MM.xlsx``: one sheet per board of ``boards`` (``board`` for the
+    regions, ``board_province``, ``board_dealer``), each with its total rows.
+
+    Every board comes from :func:`board_with_totals`; total rows are labelled by :func:`with_total_labels`;
+    the ``row_kind`` marker is not a column for people.
     """
     sheets = {}
-    for name, frame in (("board", board_frame), ("province_board", province), ("dealer_board", dealer)):
-        if frame is None:
-            continue
+    for frame in [boards] if isinstance(boards, pd.DataFrame) else boards:
         if "row_kind" not in frame.columns:
             raise KaplanError("the progress sheet needs a board with total rows: use board_with_totals")
-        sheets[name] = with_total_labels(frame, lang).drop(columns="row_kind").reset_index(drop=True)
+        labelled = with_total_labels(frame, lang)
+        sheets[SHEETS[board_level(frame)]] = labelled.drop(columns="row_kind").reset_index(drop=True)
     return sheets
 
 
@@ -474,3 +475,23 @@ def yoy_by_region(board_frame: pd.DataFrame) -> pd.DataFrame:
             "yoy_growth": (_ratio(this_year, totals["last_year_same_period"]) - 1.0).to_numpy(),
         }
     )
+
+
+def with_unit_columns(board: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``board`` (with total rows) plus the whole-number ``columns`` of ``table`` (one row per unit key x
+    line of the board's level): unit rows matched by key and line (0 where ``table`` has none), total rows
+    the sums of their unit rows."""
+    keys = [*KEY_COLUMNS[board_level(board)], "line"]
+    kind, line = board["row_kind"], board["line"]
+    unit = kind == "unit"
+    values = pd.DataFrame(0, index=board.index, columns=list(columns), dtype="int64")
+    found = board.loc[unit, keys].merge(table[[*keys, *columns]], on=keys, how="left")[list(columns)]
+    values.loc[unit] = found.fillna(0).to_numpy(dtype="int64")
+    units = values[unit].assign(region=board.loc[unit, "region"], line=line[unit])
+    regional = kind == "region_total"
+    per_line = (kind == "national_total") & (line != ALL_LINES)
+    region_keys = pd.MultiIndex.from_frame(board.loc[regional, ["region", "line"]])
+    values.loc[regional] = units.groupby(["region", "line"])[list(columns)].sum().reindex(region_keys).to_numpy()
+    values.loc[per_line] = units.groupby("line")[list(columns)].sum().reindex(line[per_line]).to_numpy()
+    values.loc[(kind == "national_total") & (line == ALL_LINES)] = units[list(columns)].sum().to_numpy()
+    return board.assign(**{c: values[c].astype("int64") for c in columns})

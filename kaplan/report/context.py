@@ -30,13 +30,16 @@ from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, MonthLike, as_of_date
 from kaplan.core.params import Params, adjustments_dir, load_params, locks_dir
 from kaplan.core.tables import Tables
+from kaplan.core.units import LEVELS
 from kaplan.inputs.coverage import stale_data
 from kaplan.inputs.database import is_database_url
 from kaplan.inputs.loader import load_tables
+from kaplan.leads import pipeline as lead_pipeline
 from kaplan.leads.registry import lead_facts
+from kaplan.plan import landing
 from kaplan.plan.adjustments import Record, apply_adjustments, issue_version, record_from_json
 from kaplan.plan.targets import MonthTargets, month_targets
-from kaplan.progress.board import board_with_totals
+from kaplan.progress.board import board_with_totals, with_unit_columns
 from kaplan.progress.ytd import ytd_counts
 from kaplan.report.excel import Printed, sheet_label, write_workbook
 from kaplan.report.headline import Headline, headline, headline_sentences
@@ -82,6 +85,18 @@ class Context:
     def formula_targets(self) -> MonthTargets:
         """The month's targets as the formula splits them (docs/method.md §2.2), before any adjustment."""
         return month_targets(self.tables, self.month, self.params)
+
+    @cached_property
+    def pipeline(self) -> lead_pipeline.Pipeline:
+        """The scored leads, customer tiers and open leads as of the as-of date (docs/method.md §2.4)."""
+        return lead_pipeline.build(self.tables, self.params, self.month, self.as_of)
+
+    @cached_property
+    def landings(self) -> dict[str, pd.DataFrame]:
+        """Where the month will land, per level (docs/method.md §2.3): :func:`kaplan.plan.landing.landing_by_level`."""
+        history = landing.lead_lines(self.tables.leads, self.tables.products)
+        return landing.landing_by_level(self.facts, self.pipeline.open, history, self.targets, self.tables.org,
+                                        self.as_of, self.params.landing)  # fmt: skip
 
     @cached_property
     def records(self) -> list[Record]:
@@ -200,17 +215,19 @@ def title(ctx: Context, term: str, assessed: str | None = None) -> None:
     show_notes(ctx, list(ctx.tables.warnings))
 
 
-def month_headline(ctx: Context, landing: int | None = None) -> Headline:
-    """The month's headline (:func:`kaplan.report.headline.headline`); ``landing``: a landing forecast, if any."""
+def month_headline(ctx: Context) -> Headline:
+    """The month's headline (:func:`kaplan.report.headline.headline`) with the national landing forecast: the sum
+    of the regions' landing (docs/method.md §2.3)."""
+    national = int(ctx.landings["region"]["landing"].sum())
     return headline(ctx.targets.plan, progress_board(ctx, "region"), progress_board(ctx, "dealer"),
-                    lead_facts(ctx.tables), ctx.month, ctx.as_of, landing)  # fmt: skip
+                    lead_facts(ctx.tables), ctx.month, ctx.as_of, national)  # fmt: skip
 
 
-def save_headline(ctx: Context, landing: int | None = None) -> None:
+def save_headline(ctx: Context) -> None:
     """Write ``<output_dir>/headline.json``: the numbers the version's index and the month index show."""
     if ctx.output_dir is None:
         return
-    body = month_headline(ctx, landing).as_dict()
+    body = month_headline(ctx).as_dict()
     (ctx.output_dir / HEADLINE_FILE).write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -237,7 +254,7 @@ def show_table(
     rest_in: tuple[str, str] | None = None,
 ) -> None:
     """An HTML table of at most ``max_rows`` rows; ``rest_in`` = (workbook, sheet) machine names
-    (``("progress", "dealer_board")``) of the month's sheet holding every row, named under a cut table."""
+    (``("progress", "board_dealer")``) of the month's sheet holding every row, named under a cut table."""
     caption = f'<div class="kp-caption">{html.escape(ctx.label(caption_term))}</div>' if caption_term else ""
     where = None if rest_in is None else (workbook_name(ctx, rest_in[0]), sheet_label(rest_in[1], ctx.lang))
     _display_html(caption + html_table(frame, ctx.lang, max_rows=max_rows, rest_in=where))
@@ -264,6 +281,31 @@ def progress_board(ctx: Context, level: str) -> pd.DataFrame:
         ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of, level,
         params=ctx.params, org=ctx.tables.org,
     )
+
+
+def landing_tables(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Where the month will land, per level (:attr:`Context.landings`, computed once per report)."""
+    return ctx.landings
+
+
+def landing_backtest(ctx: Context) -> pd.DataFrame:
+    """The landing forecast's backtest over the 12 months before the month, against their issued targets."""
+    months = [str(Month.of(ctx.month) - k) for k in range(landing.BACKTEST_MONTHS, 0, -1)]
+    history = landing.lead_lines(ctx.tables.leads, ctx.tables.products)
+    return landing.backtest(ctx.facts, history, issued_months(ctx, months), ctx.tables.org, ctx.month,
+                            ctx.params.landing)  # fmt: skip
+
+
+def progress_boards(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The progress board of each level with total rows, its landing (``tables``: :func:`landing_tables`)
+    and the overdue and stale open leads of each row."""
+    boards = {}
+    for level in LEVELS:
+        board = with_unit_columns(progress_board(ctx, level), tables[level], landing.BOARD_COLUMNS)
+        board = landing.landing_columns(board, ctx.as_of)
+        flags = lead_pipeline.unit_flags(ctx.pipeline.open, level)
+        boards[level] = with_unit_columns(board, flags, lead_pipeline.FLAG_COLUMNS)
+    return boards
 
 
 def save_workbooks(ctx: Context, folder: str, books: dict[str, dict[str, pd.DataFrame | Printed]]) -> None:

@@ -20,12 +20,13 @@ from kaplan.report.xlsx import Sheet, write_xlsx
 # columns whose values are codes to translate for people (machine codes stay in machine columns)
 CODE_COLUMNS = ("line", "stage", "lead_class", "source", "tier", "status", "role", "item", "base", "period",
                 "segment", "industry", "purchase_method", "customer_type", "attitude", "state", "method",
-                "year")  # fmt: skip
+                "year", "unit_level")  # fmt: skip
 # codes of the report sheets translated besides CODE_COLUMNS: the scenario names of the scenarios sheet
 LABEL_COLUMNS = ("scenario",)
 # numbers shown as percentages: ratios by the ending of their machine name (``rate`` alone is money)
 SHARE_SUFFIXES = ("share", "progress", "growth", "composite", "coverage", "attainment", "probability",
-                  "conversion", "_rate", "tvd", "_error", "attainment_from", "attainment_to")  # fmt: skip
+                  "conversion", "_rate", "tvd", "_error", "attainment_from", "attainment_to", "mape",
+                  "wape")  # fmt: skip
 # whole numbers that are calendar years: shown without a thousands separator
 YEAR_COLUMNS = ("year",)
 # numbers that are money, shown in 元 with thousands separators

@@ -11,9 +11,10 @@ With ``M`` the month, ``d`` the as-of date and the all-lines national numbers:
     laggards          = the five dealers furthest behind time progress, all lines summed:
                         units_behind = ⌈month_plan × time_progress − mtd⌉ units, only those above 0, most
                         behind first, then region, province, dealer_id
-    tenders           = the five largest open leads in stage ``tender`` whose expected close lies in M
+    tenders           = the five largest open leads in stage ``tender`` whose expected close lies from the
+                        as-of date to the end of M (overdue tenders are not "due")
                         (reported by d), most units first, then the earlier close, then lead_id
-    landing           = a landing forecast of M when one is given (none is computed here)
+    landing           = a landing forecast of M when one is given (the report passes the national landing)
 
 :func:`headline_sentences` writes it in the report language, numbers with 台 / units.
 """
@@ -88,9 +89,10 @@ def laggards(dealer_board: pd.DataFrame, top: int | None = TOP) -> pd.DataFrame:
 
 
 def open_tenders_due(leads: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp, top: int = TOP) -> pd.DataFrame:
-    """The ``top`` largest tenders of the calendar (:func:`kaplan.leads.customers.tender_calendar`) due in ``month``."""
+    """The ``top`` largest tenders of the calendar (:func:`kaplan.leads.customers.tender_calendar`) still due in
+    ``month``: expected to close from ``as_of`` to the month's end (an overdue tender is not "due")."""
     calendar = tender_calendar(leads, month, as_of)
-    due = calendar[calendar["expected_close"] <= Month.of(month).end]
+    due = calendar[~calendar["overdue"] & (calendar["expected_close"] <= Month.of(month).end)]
     ordered = due.sort_values(["units", "expected_close", "lead_id"], ascending=[False, True, True], kind="stable")
     return ordered.head(top).reset_index(drop=True)
 

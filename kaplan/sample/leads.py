@@ -21,9 +21,21 @@ units x list price x U(0.9, 1.1), rounded to 1,000 CNY, blank for 12 %. Dates:
 
 The first rows are set so every stage, class and source occurs even in a tiny data set.
 
-**Factors and contacts** for 20 % of the open leads: 3-6 distinct scorecard factors with scores
-clip(round(q + N(0, 0.9)), 1, 5), q ~ N(3, 0.8) per lead; 2-5 distinct decision roles with one
-contact each, named surname + title (王局长), attitude support/neutral/oppose with p 0.45/0.40/0.15.
+**Won leads become sales orders** (:func:`wins_from_orders`): each won lead takes over one distinct
+order of at least ``WIN_MIN_UNITS`` (10) units dated 20 days or more after 2023-01-01, drawn uniformly
+among them (as many as there are won leads or such orders): the lead gets that order's dealer (and its
+owner), customer, product and units; its close day (``last_tracked``) is the order's date,
+``expected_close`` = close day + U{-5..5}, ``reported_on`` = close day - U{20..200} (not before
+2023-01-01 nor the dealer's opening), and its budget and note are drawn again for the new units and
+product. So the big (tender) orders of the sales table are partly announced by the pipeline, as in a
+real business; the other won leads (more won leads than big orders) keep their draws.
+
+**Factors** for 20 % of the open leads: 3-6 distinct scorecard factors with scores
+clip(round(q + N(0, 0.9)), 1, 5), q ~ N(3, 0.8) per lead. **Contacts** for ``CONTACT_SHARE`` (80 %)
+of the open leads: each decision role named with its own probability (``ROLE_P``: decision maker 0.75,
+evaluator 0.70, user department 0.80, finance 0.60, operator 0.40; the user department when none
+is drawn), one contact per role, named surname + title (王局长), attitude support/neutral/oppose
+with p 0.45/0.40/0.15 shifted by (q - 3) x 0.1 towards support (q of the lead's factors, or N(3, 0.8)).
 
 **KPI submissions** for every staff member in the six months before until's month and in until's
 month, rows due after ``until`` left out: target_split due on day ``split_deadline_day``; deal_stats,
@@ -65,6 +77,10 @@ from kaplan.sample.world import (
 
 SOURCE_P = np.array([0.25, 0.12, 0.18, 0.10, 0.08, 0.10, 0.17])
 FACTOR_SHARE = 0.20
+CONTACT_SHARE = 0.80
+# probability that an open lead with contacts names someone in each role, in DECISION_ROLES order
+ROLE_P = np.array([0.75, 0.70, 0.80, 0.60, 0.40])
+WIN_MIN_UNITS = 10
 
 
 def _clip_days(values: np.ndarray, low: np.ndarray, high: np.ndarray | np.datetime64) -> np.ndarray:
@@ -221,7 +237,7 @@ def distinct_picks(rng: np.random.Generator, rows: int, options: int, low: int, 
 
 
 def scorecards(rng: np.random.Generator, lead_frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(lead_factors, lead_contacts) for a subset of the open leads (module docstring)."""
+    """(lead_factors, lead_contacts): factors for a subset of the open leads, contacts for most (module docstring)."""
     subset = _subset(rng, lead_frame)
     lead_ids = lead_frame["lead_id"].to_numpy()[subset]
     quality = rng.normal(3.0, 0.8, len(subset))
@@ -230,19 +246,72 @@ def scorecards(rng: np.random.Generator, lead_frame: pd.DataFrame) -> tuple[pd.D
     factors = pd.DataFrame(
         {"lead_id": lead_ids[row], "factor": np.array(FACTORS, dtype=object)[factor], "score": scores}
     )
-    row, role = distinct_picks(rng, len(subset), len(DECISION_ROLES), 2, 5)
+    return factors, contacts(rng, lead_frame, pd.Series(quality, index=lead_ids))
+
+
+def contacts(rng: np.random.Generator, lead_frame: pd.DataFrame, quality: pd.Series) -> pd.DataFrame:
+    """Named decision-role contacts for CONTACT_SHARE of the open leads, roles with realistic gaps."""
+    open_rows = np.flatnonzero(lead_frame["stage"].isin(OPEN_STAGES).to_numpy())
+    chosen = np.sort(rng.choice(open_rows, round(CONTACT_SHARE * len(open_rows)), replace=False))
+    lead_ids = lead_frame["lead_id"].to_numpy()[chosen]
+    named = rng.random((len(chosen), len(DECISION_ROLES))) < ROLE_P[None, :]
+    named[~named.any(axis=1), DECISION_ROLES.index("user_department")] = True
+    row, role = np.nonzero(named)
+    q = quality.reindex(lead_ids).to_numpy()
+    q = np.where(np.isnan(q), rng.normal(3.0, 0.8, len(chosen)), q)
     roles = np.array(DECISION_ROLES, dtype=object)[role]
     titles = np.array([ref.CONTACT_TITLES[r][k % len(ref.CONTACT_TITLES[r])] for r, k in
                        zip(roles, rng.integers(0, 5, len(row)), strict=True)], dtype=object)  # fmt: skip
     names = pick(rng, ref.SURNAMES, len(row)) + titles
-    shift = (quality[row] - 3.0) * 0.1
-    p_support = np.clip(0.45 + shift, 0.05, 0.9)
+    p_support = np.clip(0.45 + (q[row] - 3.0) * 0.1, 0.05, 0.9)
     u = rng.random(len(row))
     attitude = np.where(u < p_support, "support", np.where(u < p_support + 0.40, "neutral", "oppose"))
-    contacts = pd.DataFrame(
-        {"lead_id": lead_ids[row], "role": roles, "name": names, "attitude": attitude.astype(object)}
+    return pd.DataFrame({"lead_id": lead_ids[row], "role": roles, "name": names, "attitude": attitude.astype(object)})
+
+
+def wins_from_orders(
+    rng: np.random.Generator,
+    lead_frame: pd.DataFrame,
+    sales_frame: pd.DataFrame,
+    traits: pd.DataFrame,
+    owner_ids: np.ndarray,
+    product_frame: pd.DataFrame,
+    customer_frame: pd.DataFrame,
+) -> pd.DataFrame:
+    """A copy of ``lead_frame`` whose won leads became big sales orders (module docstring)."""
+    out = lead_frame.copy()
+    dates = sales_frame["date"].to_numpy().astype("datetime64[D]")
+    big = np.flatnonzero((sales_frame["units"].to_numpy() >= WIN_MIN_UNITS) & (dates >= START + 20))
+    won = np.flatnonzero(out["stage"].to_numpy() == "won")
+    k = min(len(won), len(big))
+    rows, orders = won[:k], rng.choice(big, k, replace=False)
+    order = sales_frame.iloc[orders]
+    dealer = pd.Index(traits["dealer_id"]).get_indexer(order["dealer_id"])
+    close = dates[orders]
+    opened = np.maximum(traits["opened"].to_numpy().astype("datetime64[D]")[dealer], START)
+    reported = np.maximum(close - rng.integers(20, 201, k), opened)
+    expected = np.maximum(close + rng.integers(-5, 6, k), reported)
+    product = pd.Index(product_frame["product_id"]).get_indexer(order["product_id"])
+    customer = pd.Index(customer_frame["customer_id"]).get_indexer(order["customer_id"])
+    units = order["units"].to_numpy(dtype=np.int64)
+    columns = {
+        "reported_on": reported.astype("datetime64[ns]"),
+        "dealer_id": order["dealer_id"].to_numpy(),
+        "owner_id": owner_ids[dealer],
+        "customer_id": order["customer_id"].to_numpy(),
+        "product_id": order["product_id"].to_numpy(),
+        "units": units,
+        "budget": budgets(rng, units, product_frame["price"].to_numpy()[product]),
+        "expected_close": expected.astype("datetime64[ns]"),
+        "last_tracked": close.astype("datetime64[ns]"),
+    }
+    for name, values in columns.items():
+        out.iloc[rows, out.columns.get_loc(name)] = values
+    changed = out.iloc[rows]
+    out.iloc[rows, out.columns.get_loc("notes")] = lead_notes(
+        rng, changed, customer_frame["industry"].to_numpy()[customer], product_frame["product_name"].to_numpy()[product]
     )
-    return factors, contacts
+    return out
 
 
 def kpi_due_dates(until: np.datetime64, split_day: int) -> pd.DataFrame:

@@ -47,7 +47,7 @@ DEMO = {"scale": "demo", "seed": 7, "until": date(2026, 6, 20)}
 FIRST_DAY = date(2023, 1, 1)
 LAST_DAY = date(2035, 12, 31)
 XLSX_MAX_ROWS = 1_048_575
-STREAMS = ("org", "staff", "customers", "intensity", "sales", "annual_targets", "leads", "scorecards", "kpi")
+STREAMS = ("org", "staff", "customers", "intensity", "sales", "annual_targets", "leads", "scorecards", "kpi", "wins")
 
 __all__ = ["FORMATS", "SCALES", "Scale", "demo_data_dir", "sample_tables", "write_sample"]
 
@@ -88,6 +88,7 @@ def sample_tables(scale: str = "demo", seed: int = 7, until: date = DEMO["until"
     targets = world.annual_targets(rng["annual_targets"], traits, product_frame, sales, expected, month_starts)
     owner_ids = world.owners(staff_frame, traits)
     leads = pipeline.leads(rng["leads"], size.leads, traits, owner_ids, product_frame, customer_frame, end)
+    leads = pipeline.wins_from_orders(rng["wins"], leads, sales, traits, owner_ids, product_frame, customer_frame)
     factors, contacts = pipeline.scorecards(rng["scorecards"], leads)
     kpi = pipeline.kpi_submissions(rng["kpi"], staff_frame, end, _split_deadline_day())
     return Tables.from_frames(

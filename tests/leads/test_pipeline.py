@@ -12,19 +12,20 @@ from kaplan.core.schema import FACTORS
 from kaplan.core.tables import Tables
 from kaplan.leads.figures import coverage_figure
 from kaplan.leads.pipeline import (
+    FLAG_COLUMNS,
     FORECAST_COLUMNS,
     build,
-    close_months,
     coverage_by_region,
     coverage_with_totals,
     forecast,
     key_lead_roles,
     month_coverage,
+    overdue_rollup,
     pipeline_sheets,
     scorecard_by_stage,
-    uncovered,
+    unit_flags,
 )
-from kaplan.leads.registry import conversion_by, funnel, qualification_counts, stale_leads
+from kaplan.leads.registry import conversion_by, funnel, is_overdue, qualification_counts, stale_leads
 
 MONTH = "2026-06"
 AS_OF = pd.Timestamp("2026-06-20")
@@ -58,7 +59,7 @@ def tables() -> Tables:
     leads = pd.DataFrame(
         [
             lead("L1", "D1", "P1", "C1", "commit", 10, "2026-06-25"),
-            lead("L2", "D2", "P1", "C2", "tender", 4, "2026-05-15"),  # overdue: counts in June
+            lead("L2", "D2", "P1", "C2", "tender", 4, "2026-05-15"),  # overdue: not in June's coverage
             lead("L3", "D1", "P1", "C2", "position", 5, "2026-08-10", last_tracked="2026-06-01"),
             lead("L4", "D3", "P1", "C3", "analyse", 8, "2026-06-30"),
             lead("L5", "D1", "P2", "C1", "won", 3, "2026-06-01"),
@@ -107,7 +108,8 @@ def test_scored_open_leads_hand_worked(tables: Tables) -> None:
     # L4: analyse 0.25, every factor 5 -> barrier -1 -> 0.25 + 0.5 * 0.25 = 0.375
     np.testing.assert_allclose(got["probability"], [0.70, 0.85, 0.40, 0.375])
     np.testing.assert_allclose(got["weighted_units"], [7.0, 3.4, 2.0, 3.0])
-    assert got["close_month"].tolist() == ["2026-06", "2026-06", "2026-08", "2026-06"]
+    assert got["close_month"].tolist() == ["2026-06", "2026-05", "2026-08", "2026-06"]
+    assert got["overdue"].tolist() == [False, True, False, False]
     assert got["stale"].tolist() == [False, False, True, False]
     assert got["days_since_tracked"].tolist() == [2, 2, 19, 2]
     assert got.loc["L1", "owner_name"] == "张三" and got.loc["L4", "region"] == "华南大区"
@@ -123,26 +125,14 @@ def test_region_coverage_hand_worked(tables: Tables, facts: pd.DataFrame) -> Non
     view = build(tables, Params(), MONTH, AS_OF)
     got = month_coverage(view.open, REGION_TARGETS, facts, MONTH, AS_OF).set_index(["region", "line"])
     # 华北 work: target 20, mtd 5 + 2 = 7 (the sale of 06-21 is after as_of), gap 13,
-    #   pipeline L1 7.0 + L2 3.4 (overdue) = 10.4 -> 0.8
-    assert got.loc[("华北大区", "work"), ["target", "mtd", "gap", "units"]].tolist() == [20, 7, 13, 14]
-    assert got.loc[("华北大区", "work"), "coverage"] == pytest.approx(0.8)
+    #   pipeline L1 7.0; L2 (3.4, expected 05-15) is overdue and left out -> 7 / 13
+    assert got.loc[("华北大区", "work"), ["target", "mtd", "gap", "units"]].tolist() == [20, 7, 13, 10]
+    assert got.loc[("华北大区", "work"), "coverage"] == pytest.approx(7 / 13)
     assert got.loc[("华北大区", "command"), "coverage"] == 0.0
     assert got.loc[("华南大区", "work"), "coverage"] == pytest.approx(0.5)
     # 华南 command: target 1, sold 2 -> gap 0 -> coverage blank
     assert got.loc[("华南大区", "command"), "gap"] == 0
     assert np.isnan(got.loc[("华南大区", "command"), "coverage"])
-
-
-def test_uncovered_provinces_hand_worked(tables: Tables, facts: pd.DataFrame) -> None:
-    view = build(tables, Params(), MONTH, AS_OF)
-    provinces = month_coverage(view.open, PROVINCE_TARGETS, facts, MONTH, AS_OF, level="province")
-    got = uncovered(provinces)
-    # 河北 work: gap 12-5=7, pipeline 7.0 -> exactly covered, not listed
-    # 河北 command 0/4 = 0, 广东 work 3/6 = 0.5, 山西 work 3.4/(8-2) = 0.567
-    assert list(zip(got["province"], got["line"], strict=True)) == [
-        ("河北", "command"), ("广东", "work"), ("山西", "work")
-    ]
-    np.testing.assert_allclose(got["coverage"], [0.0, 0.5, 3.4 / 6])
 
 
 def test_forecast_sheet(tables: Tables, facts: pd.DataFrame) -> None:
@@ -157,9 +147,10 @@ def test_forecast_sheet(tables: Tables, facts: pd.DataFrame) -> None:
     assert (later.units, later.weighted_units) == (5, 2.0)
     assert pd.isna(later.target) and pd.isna(later.coverage)
     assert rows[("华北大区", "work", "2026-06")].target == 20
-    # every open unit is forecast once
-    assert got["units"].sum() == view.open["units"].sum()
-    assert got["weighted_units"].sum() == pytest.approx(view.open["weighted_units"].sum())
+    # every open unit that is not overdue is forecast once
+    current = view.open[~view.open["overdue"]]
+    assert got["units"].sum() == current["units"].sum()
+    assert got["weighted_units"].sum() == pytest.approx(current["weighted_units"].sum())
 
 
 def test_pipeline_sheets_and_key_roles(tables: Tables, facts: pd.DataFrame) -> None:
@@ -175,12 +166,13 @@ def test_pipeline_sheets_and_key_roles(tables: Tables, facts: pd.DataFrame) -> N
     assert roles.set_index("lead_id").loc["L1", "finance_role"] == "oppose"
 
 
-def test_close_months_only_moves_open_overdue_leads() -> None:
+def test_overdue_is_open_with_expected_close_before_as_of() -> None:
     frame = pd.DataFrame(
-        {"stage": ["contact", "won", "contact"],
-         "expected_close": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-07-01"])}
+        {"stage": ["contact", "won", "contact", "contact"],
+         "expected_close": pd.to_datetime(["2026-06-19", "2026-01-05", "2026-06-20", "2026-07-01"])}
     )  # fmt: skip
-    assert close_months(frame, MONTH).tolist() == ["2026-06", "2026-01", "2026-07"]
+    # the day before as_of is overdue; as_of itself is not; a won lead never is
+    assert is_overdue(frame, AS_OF).tolist() == [True, False, False, False]
 
 
 def test_coverage_figure_escapes_region_names(tables: Tables, facts: pd.DataFrame) -> None:
@@ -225,7 +217,8 @@ def test_coverage_is_weighted_pipeline_over_the_floored_gap(
     )  # fmt: skip
     open_leads = pd.DataFrame(
         {"region": [r for r, *_ in pipe], "line": "work", "units": [u for _, u, _, _ in pipe],
-         "weighted_units": [u * p for _, u, p, _ in pipe], "close_month": [m for *_, m in pipe]}
+         "weighted_units": [u * p for _, u, p, _ in pipe], "close_month": [m for *_, m in pipe],
+         "overdue": False}
     )  # fmt: skip
     got = month_coverage(open_leads, target_frame, facts, MONTH, AS_OF).set_index("region")
     for region in got.index:
@@ -264,12 +257,12 @@ def test_coverage_totals_sum_the_regions_gaps(tables: Tables, facts: pd.DataFram
     totals = got[got["row_kind"] == "national_total"].set_index("line")
     assert (totals["region"] == "National").all()
     assert len(got) == len(coverage) + 3  # work, command, all lines
-    # work: gaps 13 + 6 = 19, weighted 10.4 + 3.0 = 13.4; command: gaps 4 + 0 (华南 is ahead) = 4, 0
-    assert totals.loc["work", ["target", "mtd", "gap", "units"]].tolist() == [26, 7, 19, 22]
-    assert totals.loc["work", "coverage"] == pytest.approx(13.4 / 19)
+    # work: gaps 13 + 6 = 19, weighted 7.0 + 3.0 = 10.0 (L2 overdue); command: gaps 4 + 0 (华南 is ahead) = 4, 0
+    assert totals.loc["work", ["target", "mtd", "gap", "units"]].tolist() == [26, 7, 19, 18]
+    assert totals.loc["work", "coverage"] == pytest.approx(10.0 / 19)
     assert totals.loc["command", ["target", "mtd", "gap"]].tolist() == [5, 2, 4]
     assert totals.loc["all_lines", "gap"] == 23
-    assert totals.loc["all_lines", "coverage"] == pytest.approx(13.4 / 23)
+    assert totals.loc["all_lines", "coverage"] == pytest.approx(10.0 / 23)
     assert list(got.columns) == [*coverage.columns, "row_kind"]
 
 
@@ -281,3 +274,16 @@ def test_scorecard_by_stage(tables: Tables) -> None:
     assert got.loc["analyse", ["stage_probability", "barrier", "probability"]].tolist() == [0.25, -1.0, 0.375]
     assert got.loc["tender", "weighted_units"] == pytest.approx(3.4)
     assert got["weighted_units"].sum() == pytest.approx(view.open["weighted_units"].sum())
+
+
+def test_overdue_rollup_and_unit_flags(tables: Tables) -> None:
+    view = build(tables, Params(), MONTH, AS_OF)
+    by_region = overdue_rollup(view.open, ["region"])
+    # L2 (D2 山西, 4 units at 0.85, expected 05-15) is the one overdue lead
+    assert by_region.to_dict("records") == [{"region": "华北大区", "overdue": 1, "overdue_units": 4,
+                                             "overdue_weighted": pytest.approx(3.4),
+                                             "earliest_close": pd.Timestamp("2026-05-15")}]  # fmt: skip
+    flags = unit_flags(view.open, "province").set_index(["region", "province", "line"])
+    assert flags.loc[("华北大区", "山西", "work")].tolist() == [1, 4, 0]
+    assert flags.loc[("华北大区", "河北", "work")].tolist() == [0, 0, 1]  # L3 is stale
+    assert list(flags.columns) == list(FLAG_COLUMNS)

@@ -18,10 +18,13 @@ from kaplan.leads.registry import (
     days_since_tracked,
     funnel,
     is_stale,
+    last_saturday,
     qualification_counts,
     qualified,
     reached_counts,
     stale_leads,
+    stale_on,
+    stale_rollup,
 )
 
 AS_OF = pd.Timestamp("2026-06-20")
@@ -239,3 +242,34 @@ def test_stale_exactly_when_open_and_older_than_stale_days(rows: list[tuple[str,
     ) if rows else leads_frame([{"stage": "won"}]).iloc[0:0]  # fmt: skip
     got = is_stale(leads, AS_OF, stale_days).tolist()
     assert got == [s in OPEN_STAGES and d > stale_days for s, d in rows]
+
+
+def test_last_saturday() -> None:
+    assert last_saturday(pd.Timestamp("2026-06-20")) == pd.Timestamp("2026-06-13")  # a Saturday: a week back
+    assert last_saturday(pd.Timestamp("2026-06-19")) == pd.Timestamp("2026-06-13")
+    assert last_saturday(pd.Timestamp("2026-06-14")) == pd.Timestamp("2026-06-13")
+
+
+def test_stale_rollup_across_a_saturday() -> None:
+    # as of Saturday 20 June, stale_days 7; the last Saturday is 13 June
+    leads = leads_frame(
+        [
+            {"stage": "contact", "last_tracked": "2026-06-01", "owner_id": "S1"},  # stale on both days
+            {"stage": "contact", "last_tracked": "2026-06-10", "owner_id": "S1", "units": 8},  # new: 10 vs 3 days
+            {"stage": "contact", "last_tracked": "2026-06-15", "owner_id": "S1"},  # tracked since: stale on neither
+            {"stage": "won", "last_tracked": "2026-06-16", "owner_id": "S2"},  # won on 16 June: open then, not stale
+            {"stage": "contact", "last_tracked": "2026-06-01", "owner_id": "S2",
+             "reported_on": "2026-06-14"},  # reported after the Saturday
+            {"stage": "contact", "last_tracked": "2026-06-13", "owner_id": "S3"},  # exactly 7 days: not stale
+        ]
+    )  # fmt: skip
+    leads.loc[3, "reported_on"] = pd.Timestamp("2026-05-01")
+    leads.loc[3, "last_tracked"] = pd.Timestamp("2026-06-16")
+    saturday = pd.Timestamp("2026-06-13")
+    assert stale_on(leads, saturday, 7).tolist() == [True, False, False, False, False, False]
+    assert stale_on(leads, AS_OF, 7).tolist() == [True, True, False, False, True, False]
+    got = stale_rollup(leads, AS_OF, 7, ["owner_id"]).set_index("owner_id")
+    assert got.loc["S1"].tolist() == [2, 13, 1, 1]  # stale, units 5 + 8, last Saturday, change
+    assert got.loc["S2"].tolist() == [1, 5, 0, 1]
+    assert "S3" not in got.index
+    assert list(got.columns) == ["stale", "stale_units", "stale_last_saturday", "stale_change"]

@@ -381,7 +381,7 @@ def test_inputs_are_not_changed() -> None:
 
 
 def test_progress_sheet_reads_total_and_national() -> None:
-    sheet = progress.progress_sheets(province_totals(), "zh")["board"]
+    sheet = progress.progress_sheets(province_totals(), "zh")["board_province"]
     assert "row_kind" not in sheet.columns
     assert sheet.loc[6, ["region", "province"]].tolist() == ["华北大区", "合计"]
     assert sheet.loc[len(sheet) - 1, ["region", "province", "line"]].tolist() == ["全国", "合计", "all_lines"]
@@ -389,6 +389,8 @@ def test_progress_sheet_reads_total_and_national() -> None:
     assert region_sheet["region"].tolist()[-4:] == ["National"] * 4
     with pytest.raises(KaplanError, match="board_with_totals"):
         progress.progress_sheets(region_board())
+    both = progress.progress_sheets([progress.with_totals(region_board(), PARAMS), province_totals()], "zh")
+    assert list(both) == ["board", "board_province"]
 
 
 def test_total_labels_keep_row_kind_for_styling() -> None:
@@ -568,3 +570,18 @@ def test_working_day_time_progress_as_of_15_june_2026() -> None:
     # 华北 command month progress 3/8 = 0.375 against 0.5238: gap -0.149 -> behind; 华东 work 0.5: on track
     assert frame["status"].tolist()[:2] == ["behind", "behind"] and frame["status"].tolist()[4] == "on_track"
     assert region_board()["time_progress"].tolist() == [DAY_PROGRESS] * 6  # calendar stays the default
+
+
+def test_unit_columns_fill_units_and_sum_totals() -> None:
+    board = province_totals()
+    table = pd.DataFrame({"region": ["华北大区", "华北大区"], "province": ["河北", "山西"], "line": ["command", "work"],
+                          "landing": [7, 5]})  # fmt: skip
+    got = progress.with_unit_columns(board, table, ["landing"])
+    units = got[got["row_kind"] == "unit"].set_index(["province", "line"])
+    assert units.loc[("河北", "command"), "landing"] == 7 and units.loc[("山西", "work"), "landing"] == 5
+    assert units["landing"].sum() == 12
+    regional = got[got["row_kind"] == "region_total"].set_index(["region", "line"])["landing"]
+    assert regional[("华北大区", "command")] == 7 and regional[("华北大区", "work")] == 5
+    national = got[got["row_kind"] == "national_total"].set_index("line")["landing"]
+    assert national["all_lines"] == 12 and national["work"] == 5
+    assert got.drop(columns="landing").equals(board)

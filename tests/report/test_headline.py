@@ -59,7 +59,8 @@ def leads() -> pd.DataFrame:
         ("L4", "tender", "2026-06-01", "2026-05-31", 99, "丁客户"),  # last month
         ("L5", "tender", "2026-06-21", "2026-06-25", 99, "戊客户"),  # reported after as_of
         ("L6", "commit", "2026-06-01", "2026-06-10", 99, "己客户"),  # not a tender
-        ("L7", "tender", "2026-06-01", "2026-06-15", 3, "庚客户"),
+        ("L7", "tender", "2026-06-01", "2026-06-15", 3, "庚客户"),  # overdue on the 20th
+        ("L8", "tender", "2026-06-01", "2026-06-20", 3, "辛客户"),  # due on the as-of day itself: still due
     ]
     frame = pd.DataFrame(rows, columns=["lead_id", "stage", "reported_on", "expected_close", "units", "customer_name"])
     for column in ("reported_on", "expected_close"):
@@ -99,8 +100,12 @@ def test_laggards_are_the_dealers_most_behind_in_whole_units() -> None:
 
 
 def test_open_tenders_due_this_month_largest_first() -> None:
+    """L2 (1 June) and L7 (15 June) are overdue on the 20th (逾期未成交): not due; L8 closes on the 20th: due."""
     out = open_tenders_due(leads(), "2026-06", AS_OF)
-    assert out["lead_id"].tolist() == ["L2", "L1", "L7"]
+    assert out["lead_id"].tolist() == ["L1", "L8"]
+    assert open_tenders_due(leads(), "2026-06", pd.Timestamp("2026-06-01"))["lead_id"].tolist() == [
+        "L2", "L1", "L7", "L8"
+    ]
 
 
 def test_headline_numbers_of_a_rolling_month() -> None:
@@ -108,7 +113,7 @@ def test_headline_numbers_of_a_rolling_month() -> None:
     assert (h.issued, h.locked, h.rolling, h.rolling_basis, h.mtd) == (180, 150, 180, True, 90)
     assert h.month_progress == 0.5 and h.working_days_left == 7 and h.per_working_day == math.ceil(90 / 7)
     assert [r["dealer_id"] for r in h.laggards] == ["D1", "D0"]
-    assert [r["lead_id"] for r in h.tenders] == ["L2", "L1"] and h.tenders[0]["expected_close"] == "2026-06-01"
+    assert [r["lead_id"] for r in h.tenders] == ["L1", "L8"] and h.tenders[0]["expected_close"] == "2026-06-30"
     assert h.landing is None and headline(plan((1, 1), None), region_board(0), dealer_board(), leads(), "2026-06",
                                           AS_OF, landing=170).landing == 170  # fmt: skip
 

@@ -31,3 +31,14 @@ def test_long_tables_say_how_many_rows_are_left_out() -> None:
     page = html_table(pd.DataFrame({"units": range(10)}), "en", max_rows=3)
     assert page.count("<tr>") == 4
     assert "7" in page.split("kp-more")[1]
+
+
+def test_the_more_rows_note_points_to_excel_only_when_the_sheet_exists() -> None:
+    frame = pd.DataFrame({"units": range(10)})
+    alone = html_table(frame, "en", max_rows=3)
+    assert '<p class="kp-more">7 more rows not shown</p>' in alone and "Excel" not in alone
+    named = html_table(frame, "en", max_rows=3, rest_in=("pipeline_2026-06.xlsx", "Stale leads"))
+    sentence = "7 more rows: every row is in the sheet &#x27;Stale leads&#x27; of the workbook pipeline_2026-06.xlsx"
+    assert sentence in named
+    assert 'data-workbook="pipeline_2026-06.xlsx" data-sheet="Stale leads"' in named
+    assert "kp-more" not in html_table(frame, "en", max_rows=10)

@@ -14,6 +14,7 @@ import sys
 import venv
 from pathlib import Path
 
+import openpyxl
 import pytest
 from golden import month_values
 
@@ -72,3 +73,17 @@ def test_the_demo_month_publishes_the_golden_numbers(deployment: Path) -> None:
     changed = [f"{book} / {sheet}" for book, sheets in golden.items() for sheet, values in sheets.items()
                if now[book].get(sheet) != values]  # fmt: skip
     assert changed == []
+
+
+def test_the_demo_month_names_few_uncovered_provinces_and_flags_overdue_leads(deployment: Path) -> None:
+    version = deployment / "outputs" / "2026-06" / "v1"
+    book = openpyxl.load_workbook(version / "pipeline_2026-06.xlsx", read_only=True)
+    uncovered = list(book["未覆盖省区"].iter_rows(values_only=True))[1:]
+    board = list(openpyxl.load_workbook(version / "progress_2026-06.xlsx", read_only=True)["省区进度"]
+                 .iter_rows(values_only=True))[1:]  # fmt: skip
+    province_lines = [row for row in board if row[1] not in ("合计", None) and row[0] != "全国"]
+    assert 0 < len(uncovered) < len(province_lines) / 4
+    header = next(book["在跟信息"].iter_rows(values_only=True))
+    assert "逾期未成交" in header
+    coverage = {row[0] for row in list(book["缺口覆盖"].iter_rows(values_only=True))[1:]}
+    assert "全国" in coverage

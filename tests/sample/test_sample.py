@@ -17,6 +17,7 @@ from kaplan.core.apportion import apportion
 from kaplan.core.errors import KaplanError
 from kaplan.core.facts import sales_facts
 from kaplan.core.schema import (
+    DECISION_ROLES,
     INDUSTRIES,
     KPI_CRITERIA,
     LEAD_CLASSES,
@@ -30,7 +31,7 @@ from kaplan.core.schema import (
 from kaplan.core.tables import Tables
 from kaplan.sample import reference as ref
 from kaplan.sample import write as sample
-from kaplan.sample.leads import distinct_picks, kpi_due_dates
+from kaplan.sample.leads import CONTACT_SHARE, ROLE_P, WIN_MIN_UNITS, distinct_picks, kpi_due_dates
 from kaplan.sample.world import (
     OFF_AFFINITY,
     at_least_one,
@@ -385,16 +386,40 @@ def test_leads_cover_every_code_and_look_like_a_pipeline(small: Tables) -> None:
     assert set(owners) <= {"dealer_specialist", "regional_manager"}
 
 
-def test_factors_and_contacts_for_a_subset_of_open_leads(small: Tables) -> None:
+def test_factors_for_a_subset_and_contacts_for_most_open_leads(small: Tables) -> None:
     open_ids = small.leads.loc[small.leads["stage"].isin(OPEN_STAGES), "lead_id"]
     with_factors = small.lead_factors["lead_id"].nunique()
     assert with_factors == round(0.2 * len(open_ids))
     per_lead = small.lead_factors.groupby("lead_id").size()
     assert per_lead.between(3, 6).all()
     assert small.lead_factors["score"].between(1, 5).all()
-    roles = small.lead_contacts.groupby("lead_id")["role"]
-    assert roles.size().between(2, 5).all() and (roles.nunique() == roles.size()).all()
-    assert set(small.lead_contacts["attitude"]) == {"support", "neutral", "oppose"}
+    contacts = small.lead_contacts
+    assert contacts["lead_id"].nunique() == round(CONTACT_SHARE * len(open_ids))
+    assert set(contacts["lead_id"]) <= set(open_ids)
+    roles = contacts.groupby("lead_id")["role"]
+    assert roles.size().between(1, 5).all() and (roles.nunique() == roles.size()).all()
+    assert set(contacts["attitude"]) == {"support", "neutral", "oppose"}
+
+
+def test_contacts_have_realistic_gaps_per_role(demo: Tables) -> None:
+    contacts = demo.lead_contacts
+    named = contacts.groupby("role")["lead_id"].nunique() / contacts["lead_id"].nunique()
+    # each role named with its own probability (the user department also when no role was drawn)
+    for role, p in zip(DECISION_ROLES, ROLE_P, strict=True):
+        assert named[role] == pytest.approx(p, abs=0.04)
+
+
+def test_won_leads_became_sales_orders(demo: Tables) -> None:
+    won = demo.leads[demo.leads["stage"] == "won"]
+    keys = ["dealer_id", "customer_id", "product_id", "units"]
+    orders = demo.sales.rename(columns={"date": "last_tracked"})
+    matched = won.merge(orders[[*keys, "last_tracked"]].drop_duplicates(), on=[*keys, "last_tracked"])
+    assert matched["lead_id"].nunique() == len(won)
+    assert (won["units"] >= WIN_MIN_UNITS).all()
+    assert ((won["expected_close"] - won["last_tracked"]).dt.days.abs() <= 5).all()
+    assert (won["reported_on"] < won["last_tracked"]).all()
+    owners = won["dealer_id"].map(demo.leads.drop_duplicates("dealer_id").set_index("dealer_id")["owner_id"])
+    assert (won["owner_id"] == owners).all()
 
 
 def test_kpi_rows_per_person_are_the_due_dates(small: Tables) -> None:
@@ -564,7 +589,8 @@ def test_national_scale_counts() -> None:
     assert len(national.org) == 2000 and len(national.products) == 40
     assert 900_000 < len(national.sales) < 1_100_000
     assert len(national.leads) == 200_000 and len(national.staff) == 400
-    assert len(national.lead_factors) < 150_000 and len(national.lead_contacts) < 150_000
+    # factors for 20 % of the open leads (3-6 each), contacts for 80 % (3.25 roles each on average)
+    assert len(national.lead_factors) < 150_000 and len(national.lead_contacts) < 250_000
 
 
 # ---------------------------------------------------------------- the demo data set cache

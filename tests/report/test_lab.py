@@ -42,11 +42,11 @@ REDRAW = Path(os.environ.get("KAPLAN_LAB_TIMINGS", "")) if os.environ.get("KAPLA
 SHOTS = Path(os.environ["KAPLAN_LAB_SHOTS"]) if os.environ.get("KAPLAN_LAB_SHOTS") else None
 
 
-# the time of the mouse release and of the last change to the notebook's page after it
+# the time of the mouse release and of the last change to the panel (shares, errors, chart, table) after it
 WATCH = """() => {
     window.__kp = {released: 0, last: 0};
     document.addEventListener('mouseup', () => { window.__kp.released = performance.now(); }, true);
-    const root = document.querySelector('.jp-NotebookPanel .jp-Notebook');
+    const root = document.querySelector('.widget-slider').closest('.jp-OutputArea');
     new MutationObserver(() => { window.__kp.last = performance.now(); })
         .observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
 }"""

@@ -290,7 +290,7 @@ def _refused_before_parsing(folder: Path, monkeypatch: pytest.MonkeyPatch) -> st
     def parsed(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the sheet's rows were read: the pre-check let it through")
 
-    monkeypatch.setattr(reading, "sheet_rows", parsed)
+    monkeypatch.setattr(reading, "body_columns", parsed)
     return _refused(folder)
 
 

@@ -29,7 +29,7 @@ def _subcommands(top: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
 def test_every_option_of_every_command_has_a_help_line() -> None:
     top = parser()
     commands = _subcommands(top)
-    assert set(commands) == {"init", "sample", "check", "lock", "run", "verify", "approve"}
+    assert set(commands) == {"init", "sample", "check", "lock", "run", "verify", "approve", "adjust"}
     missing = [
         f"{name} {'/'.join(action.option_strings) or action.dest}"
         for name, command in [("kaplan", top), *commands.items()]

@@ -190,7 +190,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_approve)
 
     p = sub.add_parser("adjust", help="record manual adjustments of a month's issued dealer targets")
-    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--month", type=_month, required=True, help="the month whose issued targets are adjusted")
     p.add_argument("--from", dest="source", required=True,
                    help="the edited issue workbook issue/<region>.xlsx, or a sheet of dealer_id, line, target")
     p.add_argument("--by", required=True, help="who adjusts")

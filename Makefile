@@ -14,7 +14,7 @@ help:
 	@echo "make report   build the environment, generate the demo data, publish $(MONTH)"
 	@echo "make test     the whole test suite (ruff, pytest, nbval on the notebooks)"
 	@echo "make bench    benchmarks at national scale (writes benchmarks/RESULTS.md)"
-	@echo "make lab      JupyterLab on the notebooks, for the live sliders"
+	@echo "make lab      JupyterLab on the tuning notebook: weight sliders, Save to params/YYYY-MM.yaml"
 	@echo "make strip    strip outputs from the notebooks before committing"
 
 $(STAMP): pyproject.toml
@@ -43,7 +43,7 @@ bench: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab $(NOTEBOOKS)
+	KAPLAN_PARAMS_DIR=$(CURDIR)/params $(BIN)/jupyter lab $(NOTEBOOKS)/05_tuning.ipynb
 
 strip: $(STAMP)
 	$(STRIP) $(NOTEBOOKS)/*.ipynb

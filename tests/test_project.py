@@ -65,9 +65,18 @@ def _nbstripout_verify(paths: list[Path]) -> subprocess.CompletedProcess:
 
 def test_committed_notebooks_are_stripped() -> None:
     assert [p.name for p in NOTEBOOKS] == ["01_targets.ipynb", "02_progress.ipynb", "03_pipeline.ipynb",
-                                           "04_assessment.ipynb"]  # fmt: skip
+                                           "04_assessment.ipynb", "05_tuning.ipynb"]  # fmt: skip
     result = _nbstripout_verify(NOTEBOOKS)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_committed_notebooks_carry_the_metadata_jupyterlab_writes() -> None:
+    for path in NOTEBOOKS:
+        meta = nbformat.read(str(path), as_version=4).metadata
+        assert meta.kernelspec == {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+        assert meta.language_info == {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                                      "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                                      "pygments_lexer": "ipython3", "version": "3.11.7"}, path.name  # fmt: skip
 
 
 def test_the_strip_check_catches_an_output(tmp_path: Path) -> None:

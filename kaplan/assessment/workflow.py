@@ -30,8 +30,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -40,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaplan.core.errors import KaplanError
+from kaplan.core.files import write_atomically
 from kaplan.core.months import Month, MonthLike
 from kaplan.core.params import params_folder
 
@@ -156,21 +155,6 @@ def locked(directory: Path, month: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a reader sees the old or the new file, never half of one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def record(month: str, stage: str, by: str, directory: Path | None = None, at: datetime | None = None,

@@ -1,10 +1,12 @@
-"""Small file helpers shared by loading, the demo data set and publishing."""
+"""Small file helpers shared by loading, the demo data set, publishing and saving parameters."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -35,3 +37,18 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old or the new file, never half of one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -7,16 +7,21 @@ reported together, as one :class:`~kaplan.core.errors.ParamsError`.
 
 from __future__ import annotations
 
+import io
 import logging
-from datetime import date
+import os
+from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from kaplan.core.errors import ParamsError
+from kaplan.core.files import write_atomically
 from kaplan.core.months import Month
 from kaplan.core.schema import KPI_ITEMS, TABLES
 
@@ -372,22 +377,29 @@ class Params(Strict):
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "defaults" / "params.yaml"
 PARAMS_FOLDER = Path("params")
+PARAMS_DIR_VARIABLE = "KAPLAN_PARAMS_DIR"
+
+
+def deployment_params() -> Path:
+    """The deployment's ``params/``: ``$KAPLAN_PARAMS_DIR`` when set (``make lab`` sets it, since a
+    notebook's kernel runs in the notebook's folder), else ``params/`` of the working directory."""
+    return Path(os.environ.get(PARAMS_DIR_VARIABLE) or PARAMS_FOLDER)
 
 
 def params_folder(params_file: str | Path | None = None) -> Path:
-    """The folder of ``params_file``; without one, ``params/`` of the deployment (working directory).
+    """The folder of ``params_file``; without one, the deployment's ``params/`` (:func:`deployment_params`).
 
     Month overrides (``2026-06.yaml``), annual locks (``locks/``) and approvals (``approvals/``)
     live there (docs/operations.md).
     """
-    return Path(params_file).parent if params_file else PARAMS_FOLDER
+    return Path(params_file).parent if params_file else deployment_params()
 
 
 def params_file_in_use(params_file: str | Path | None = None) -> Path:
     """``params_file``; else the deployment's ``params/default.yaml``; else the packaged defaults."""
     if params_file:
         return Path(params_file)
-    own = PARAMS_FOLDER / "default.yaml"
+    own = deployment_params() / "default.yaml"
     return own if own.exists() else DEFAULT_FILE
 
 
@@ -457,7 +469,7 @@ def load_params(path: str | Path | None = None, month: Month | str | None = None
     mapping = _read_yaml(file)
     sources = [str(file)]
     if month:
-        override = params_folder(path) / f"{Month.of(month)}.yaml"
+        override = month_params_file(month, path)
         if override.exists() and override != file:
             mapping = merged(mapping, _read_yaml(override))
             sources.append(str(override))
@@ -468,3 +480,50 @@ def load_params(path: str | Path | None = None, month: Month | str | None = None
 def params_as_dict(params: Params) -> dict[str, Any]:
     """JSON-ready form of the params, for the manifest."""
     return params.model_dump(mode="json")
+
+
+def month_params_file(month: Month | str, params_file: str | Path | None = None) -> Path:
+    """The month's override file ``<params folder>/YYYY-MM.yaml`` (docs/operations.md §4)."""
+    return params_folder(params_file) / f"{Month.of(month)}.yaml"
+
+
+def split_weights_problem(values: dict[str, float]) -> str:
+    """Why ``values`` are no valid ``split_weights`` (the message a params file gets), blank when they are."""
+    try:
+        SplitWeights(**values)
+    except ValidationError as exc:
+        return "; ".join(item["msg"].removeprefix("Value error, ") for item in exc.errors())
+    return ""
+
+
+def save_split_weights(path: Path, weights: SplitWeights, by: str, at: datetime) -> Path:
+    """Write ``split_weights`` into the YAML file ``path``, keeping its other keys and comments.
+
+    A comment line above ``split_weights`` records who saved and when (earlier such lines stay: the
+    history of the month's weights). The file is replaced atomically: a temporary file in the same
+    folder, fsynced, then ``os.replace``. A file that does not parse is refused with a ParamsError.
+    """
+    yaml_rt = YAML()
+    yaml_rt.preserve_quotes = True
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        data = yaml_rt.load(text) if text.strip() else None
+    except Exception as exc:  # ruamel raises several unrelated types for bad YAML
+        raise ParamsError(str(path), [f"not valid YAML: {exc}"]) from None
+    if data is None:
+        data = CommentedMap()
+        data.yaml_set_start_comment(f"kaplan parameters for {path.stem}: override params/default.yaml")
+    if not isinstance(data, CommentedMap):
+        raise ParamsError(str(path), ["the top level must be a mapping of parameter names to values"])
+    existing = data.get("split_weights")
+    block = existing if isinstance(existing, CommentedMap) else CommentedMap()
+    for name, value in weights.model_dump().items():
+        block[name] = round(float(value), 6)
+    data["split_weights"] = block
+    data.yaml_set_comment_before_after_key("split_weights", before=f"split_weights saved by {by} at {at.isoformat()}")
+    out = io.StringIO()
+    yaml_rt.dump(data, out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, out.getvalue())
+    log.info("saved split_weights to %s", path)
+    return path

@@ -30,12 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
 
 from kaplan.core.errors import AllocationError
 from kaplan.core.facts import line_units, sales_between
 from kaplan.core.months import Month, MonthLike
-from kaplan.core.params import SplitWeights, StageProbabilities
+from kaplan.core.params import SplitWeights, StageProbabilities, split_weights_problem
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
 from kaplan.core.units import PARENT_COLUMNS, SPLIT_LEVELS, UNIT_COLUMNS
@@ -69,11 +68,10 @@ def weights_tuple(weights: WeightsLike | None) -> tuple[float, float, float, flo
 
 
 def _checked_weights(mapping: dict[str, float]) -> tuple[float, float, float, float]:
-    try:
-        return SplitWeights(**mapping).as_tuple()
-    except ValidationError as exc:
-        problems = "; ".join(item["msg"].removeprefix("Value error, ") for item in exc.errors())
-        raise AllocationError(f"split weights {mapping}: {problems}") from None
+    problem = split_weights_problem(mapping)
+    if problem:
+        raise AllocationError(f"split weights {mapping}: {problem}")
+    return SplitWeights(**mapping).as_tuple()
 
 
 @dataclass(frozen=True)

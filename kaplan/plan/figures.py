@@ -85,12 +85,37 @@ def scenario_label(name: str, lang: Lang) -> str:
     return label(name, lang) if name in TERMS else html.escape(name)
 
 
-def change_figure(split: pd.DataFrame, unit: str, lang: Lang) -> go.Figure:
-    """Every unit's change against the issued split (bars), largest moves first."""
-    ordered = split.reindex(split["change"].abs().sort_values(ascending=False).index).head(60)
-    fig = go.Figure(go.Bar(x=[html.escape(str(u)) for u in ordered[unit]], y=ordered["change"],
-                           marker_color=np.where(ordered["change"] >= 0, GAIN_COLOR, LOSS_COLOR)))
-    fig.update_layout(title=label("change_vs_issued", lang), yaxis_title=label("units", lang), height=360)
+CHANGE_BARS = 15  # gains and losses each in the change chart
+
+
+def change_figure(split: pd.DataFrame, unit: str, lang: Lang, n: int = CHANGE_BARS) -> go.Figure:
+    """The ``n`` largest gains and ``n`` largest losses against the issued split, as horizontal bars.
+
+    Readable at any number of units (the table beside it lists them all); with no change at all the
+    figure says to move a slider.
+    """
+    moved = split[split["change"] != 0]
+    if moved.empty:
+        return _hint_figure(label("move_a_slider", lang), label("change_vs_issued", lang))
+    shown = pd.concat([moved.nsmallest(n, "change")[lambda f: f["change"] < 0],
+                       moved.nlargest(n, "change")[lambda f: f["change"] > 0]]).sort_values("change", kind="stable")
+    names = shown[unit].astype(str)
+    if unit == "dealer_name" and "dealer_id" in shown:
+        names = names + " (" + shown["dealer_id"].astype(str) + ")"
+    fig = go.Figure(go.Bar(x=shown["change"], y=[html.escape(x) for x in names], orientation="h",
+                           marker_color=np.where(shown["change"] >= 0, GAIN_COLOR, LOSS_COLOR)))
+    heading = label("largest_changes", lang).format(shown=len(shown), moved=len(moved), units=len(split))
+    fig.update_layout(title=f"{label('change_vs_issued', lang)}: {heading}", xaxis_title=label("units", lang),
+                      yaxis={"automargin": True, "type": "category"}, height=max(260, 22 * len(shown) + 120))
+    return fig
+
+
+def _hint_figure(text: str, title: str) -> go.Figure:
+    """An empty figure carrying one sentence in its middle."""
+    fig = go.Figure()
+    fig.add_annotation(text=html.escape(text, quote=False), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 16})
+    fig.update_layout(title=title, height=220, xaxis={"visible": False}, yaxis={"visible": False})
     return fig
 
 

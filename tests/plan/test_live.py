@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,24 +72,3 @@ def test_published_report_holds_no_widget_only_output(published: Path) -> None:
     assert "application/vnd.plotly.v1+json" in mimes
     page = (published / "01_targets.html").read_text(encoding="utf-8")
     assert "sliders" in page and "frames" in page
-
-
-def test_sliders_redraw_for_every_control(small_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kaplan.report import context as report
-    from kaplan.report import widgets
-
-    ctx = report.context(MONTH, "2026-06-20", str(small_dir), language="en", interactive=True)
-    shown: list[pd.DataFrame] = []
-    monkeypatch.setattr(report, "show_table", lambda _ctx, frame, **_: shown.append(frame))
-    box = widgets._widgets(ctx, LiveSplit.build(ctx.tables, MONTH, ctx.targets))
-    trailing3, last_month, annual, pipeline, line, level, _ = box.children
-    assert pipeline.description == "Month's weighted pipeline (known tenders)" and pipeline.value == 0.0
-    assert len(shown) == 1 and set(shown[-1]["line"]) == {line.value}
-    trailing3.value, last_month.value, annual.value = 1.0, 0.0, 0.0
-    level.value = "dealer"
-    assert "dealer_id" in shown[-1].columns
-    line.value = line.options[-1][1]
-    assert set(shown[-1]["line"]) == {line.options[-1][1]}
-    batch = month_targets(ctx.tables, MONTH, Params(), weights=(1.0, 0.0, 0.0)).dealer
-    expected = batch[batch["line"] == line.value]["target"].to_numpy()
-    assert np.array_equal(shown[-1]["target"].to_numpy(), expected)

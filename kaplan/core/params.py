@@ -334,6 +334,39 @@ class Issue(Strict):
     province_totals: Literal["refuse", "rebalance"] = "refuse"
 
 
+NationalContent = Literal["targets", "progress", "pipeline", "assessment", "issue", "notebooks"]
+RegionContent = Literal["progress", "pipeline", "rectification", "issue"]
+NATIONAL_AUDIENCES = ("field", "management", "analysts")
+REGION_PREFIX = "region:"
+ENV_NAME = r"[A-Z_][A-Z0-9_]*"
+
+
+class Audiences(Strict):
+    """Who may see what of a published month (docs/operations.md §5): one folder per audience.
+
+    ``field``, ``management`` and ``analysts`` see the national contents named; every region
+    (``region:<name>``) sees ``region`` of its own rows only. ``encrypt``: audience -> the environment
+    variable holding its passphrase; that audience's pages are encrypted (AES-256-GCM, a key derived
+    by PBKDF2-SHA256 with ``kdf_iterations``), and the run stops when the variable is not set.
+    """
+
+    field: tuple[NationalContent, ...] = ("targets", "progress")
+    management: tuple[NationalContent, ...] = ("targets", "progress", "pipeline", "assessment", "issue")
+    analysts: tuple[NationalContent, ...] = ("notebooks",)
+    region: tuple[RegionContent, ...] = ("progress", "pipeline", "rectification", "issue")
+    encrypt: dict[str, Annotated[str, Field(pattern=f"^{ENV_NAME}$")]] = Field(default_factory=dict)
+    kdf_iterations: Annotated[int, Field(ge=100_000)] = 600_000
+
+    @field_validator("encrypt")
+    @classmethod
+    def _known_audiences(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = [k for k in value if k not in NATIONAL_AUDIENCES and not (k.startswith(REGION_PREFIX) and
+                                                                          len(k) > len(REGION_PREFIX))]
+        if unknown:
+            raise ValueError(f"unknown audience(s) {unknown}: use field, management, analysts or region:<region name>")
+        return value
+
+
 class Params(Strict):
     split_weights: SplitWeights = SplitWeights()
     history_years: Annotated[int, Field(ge=1, le=10)] = 3
@@ -367,6 +400,7 @@ class Params(Strict):
     stale_data_days: Annotated[int, Field(ge=0)] = 31
     stale_data_refuse: bool = False
     issue: Issue = Issue()
+    audiences: Audiences = Audiences()
 
     def quarter_adjustment(self, quarter: int) -> float:
         return self.quarter_adjustments.get(quarter, 0.0)  # type: ignore[call-overload]

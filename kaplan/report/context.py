@@ -41,10 +41,11 @@ from kaplan.plan.adjustments import Record, apply_adjustments, issue_version, re
 from kaplan.plan.targets import MonthTargets, month_targets
 from kaplan.progress.board import board_with_totals, with_unit_columns
 from kaplan.progress.ytd import ytd_counts
-from kaplan.report.excel import Printed, sheet_label, write_workbook
-from kaplan.report.headline import Headline, headline, headline_sentences
+from kaplan.report.excel import Printed, safe_file_name, sheet_label, write_workbook
+from kaplan.report.headline import Headline, headline, headline_sentences, region_headline
 from kaplan.report.html import STYLE, html_headline, html_notes, html_table
 from kaplan.report.issue import regional_packs
+from kaplan.report.regions import REGION_DIR, Part, of_region, region_names, region_page, region_sheets
 from kaplan.sample.write import data_folder
 
 if TYPE_CHECKING:
@@ -331,3 +332,38 @@ def save_workbook(
     path = ctx.output_dir / workbook_name(ctx, name, month)
     write_workbook(path, sheets, ctx.lang)
     log.info("wrote %s", path)
+
+
+def region_headlines(ctx: Context, boards: dict[str, pd.DataFrame], landings: dict[str, pd.DataFrame]
+                     ) -> dict[str, Headline]:  # fmt: skip
+    """The headline of every region (:func:`kaplan.report.headline.region_headline`) from its rows of the boards
+    (:func:`progress_boards`), of the leads and of the landing forecast."""
+    leads = lead_facts(ctx.tables)
+    out = {}
+    for region in region_names(ctx.tables.org):
+        landing_units = int(of_region(landings["region"], region)["landing"].sum())
+        out[region] = region_headline(of_region(boards["region"], region), of_region(boards["dealer"], region),
+                                      leads[leads["region"] == region], ctx.month, ctx.as_of, landing_units)
+    return out
+
+
+def save_region_pages(ctx: Context, name: str, title_term: str, parts: list[Part],
+                      headlines: dict[str, Headline] | None = None, month: MonthLike | None = None) -> None:  # fmt: skip
+    """Write, per region, ``<output_dir>/regions/<region>/<name>.html`` and ``<name>_<month>.xlsx`` from that
+    region's rows only (:mod:`kaplan.report.regions`), and its ``headline.json`` when ``headlines`` are given."""
+    if ctx.output_dir is None:
+        return
+    facts = f"{ctx.label('month')}: {Month.of(month or ctx.month)} · {ctx.label('as_of')}: {ctx.as_of.date()}"
+    for region in region_names(ctx.tables.org):
+        folder = ctx.output_dir / REGION_DIR / safe_file_name(region)
+        folder.mkdir(parents=True, exist_ok=True)
+        own = None if headlines is None else headlines[region]
+        sentences = None if own is None else headline_sentences(own, ctx.lang)
+        page = region_page(f"{region} {ctx.label(title_term)}", facts, sentences, parts, region, ctx.lang)
+        (folder / f"{name}.html").write_text(page, encoding="utf-8")
+        sheets = region_sheets(parts, region)
+        if sheets:
+            write_workbook(folder / workbook_name(ctx, name, month), sheets, ctx.lang)
+        if own is not None:
+            body = json.dumps(own.as_dict(), ensure_ascii=False, indent=1) + "\n"
+            (folder / HEADLINE_FILE).write_text(body, encoding="utf-8")

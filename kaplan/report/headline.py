@@ -138,6 +138,32 @@ def headline(plan: pd.DataFrame, region_board: pd.DataFrame, dealer_board: pd.Da
     )
 
 
+def region_headline(region_board: pd.DataFrame, dealer_board: pd.DataFrame, leads: pd.DataFrame, month: MonthLike,
+                    as_of: pd.Timestamp, landing: int | None = None, top: int = TOP) -> Headline:  # fmt: skip
+    """The headline of one region, from boards and leads holding its rows only: ``issued`` is the region's
+    issued target (Σ month_plan of its lines), ``mtd`` its sales; locked and rolling plans are national
+    only, so the target sentence names the issued target alone."""
+    units = region_board[region_board["row_kind"] == "unit"] if "row_kind" in region_board else region_board
+    issued, mtd = int(units["month_plan"].sum()), int(units["mtd"].sum())
+    left = working_days_left(as_of)
+    return Headline(
+        month=str(Month.of(month)),
+        as_of=pd.Timestamp(as_of).date().isoformat(),
+        issued=issued,
+        locked=issued,
+        rolling=None,
+        rolling_basis=False,
+        mtd=mtd,
+        month_progress=None if issued == 0 else mtd / issued,
+        time_progress=float(units["time_progress"].iloc[0]) if len(units) else 0.0,
+        working_days_left=left,
+        per_working_day=units_per_working_day(issued, mtd, left),
+        laggards=_records(laggards(dealer_board, top)),
+        tenders=_records(open_tenders_due(leads, month, as_of, top)),
+        landing=None if landing is None else int(landing),
+    )
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
     out = []
     for row in frame.to_dict("records"):

@@ -348,7 +348,8 @@ def region_headlines(ctx: Context, boards: dict[str, pd.DataFrame], landings: di
 
 
 def save_region_pages(ctx: Context, name: str, title_term: str, parts: list[Part],
-                      headlines: dict[str, Headline] | None = None, month: MonthLike | None = None) -> None:  # fmt: skip
+                      headlines: dict[str, Headline] | None = None,
+                      month: MonthLike | None = None) -> None:  # fmt: skip
     """Write, per region, ``<output_dir>/regions/<region>/<name>.html`` and ``<name>_<month>.xlsx`` from that
     region's rows only (:mod:`kaplan.report.regions`), and its ``headline.json`` when ``headlines`` are given."""
     if ctx.output_dir is None:

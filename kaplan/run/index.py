@@ -16,11 +16,12 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kaplan.core.glossary import Lang, label
+from kaplan.core.params import NATIONAL_AUDIENCES
 from kaplan.report.context import HEADLINE_FILE
 from kaplan.report.headline import Headline, headline_sentences
 from kaplan.run.publish import MANIFEST, versions
@@ -96,8 +97,9 @@ def headline_box(h: Headline | None, lang: Lang) -> str:
 
 
 def version_index_html(facts: list[tuple[str, str]], reports: list[Link], folder: Path, notebooks: list[Link],
-                       lang: Lang) -> str:  # fmt: skip
-    """A version's front page: its facts (term, value), the headline, reports, workbooks, notebooks."""
+                       lang: Lang, back: str = f"../../{MONTH_INDEX}", audience: str = "") -> str:  # fmt: skip
+    """A version's front page (of one audience's folder, named by ``audience``): its facts (term, value), the
+    headline, reports, workbooks, notebooks; ``back`` links the month index it is listed in."""
 
     def t(term: str) -> str:
         return html.escape(label(term, lang))
@@ -105,64 +107,103 @@ def version_index_html(facts: list[tuple[str, str]], reports: list[Link], folder
     rows = "".join(f"<tr><th>{t(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts if v)
     month = dict(facts).get("month", "")
     version = dict(facts).get("version", "")
-    body = (f'<h1>{t("kaplan")}: {t("index_title")}</h1><p><a href="../../{MONTH_INDEX}">{t("all_months")}</a></p>'
-            f"<table>{rows}</table>{headline_box(read_headline(folder), lang)}"
-            f'<h2>{t("open_report")}</h2><ul>{_items(reports)}</ul>'
-            f'<h2>{t("workbooks")}</h2><ul>{_items(workbook_links(folder, lang))}</ul>'
-            f'<h2>{t("for_analysts")}</h2><p class="kp-analysts">{t("for_analysts_note")}</p>'
-            f"<ul>{_items(notebooks)}</ul>")  # fmt: skip
+    who = f" · {html.escape(audience)}" if audience else ""
+    books = workbook_links(folder, lang)
+    body = (f'<h1>{t("kaplan")}: {t("index_title")}{who}</h1><p><a href="{html.escape(back, quote=True)}">'
+            f'{t("all_months")}</a></p><table>{rows}</table>{headline_box(read_headline(folder), lang)}'
+            + (f'<h2>{t("open_report")}</h2><ul>{_items(reports)}</ul>' if reports else "")
+            + (f'<h2>{t("workbooks")}</h2><ul>{_items(books)}</ul>' if books else "")
+            + (f'<h2>{t("for_analysts")}</h2><p class="kp-analysts">{t("for_analysts_note")}</p>'
+               f"<ul>{_items(notebooks)}</ul>" if notebooks else ""))  # fmt: skip
     return _page(lang, f"{label('kaplan', lang)} {month} {version}", body)
 
 
-def published_versions(out_dir: Path) -> list[tuple[str, int, Path]]:
-    """(month, version number, folder) of every published version under ``out_dir``, newest first."""
+def published_versions(out_dir: Path, folder: str = "") -> list[tuple[str, int, Path]]:
+    """(month, version number, folder) of every published version under ``out_dir``, newest first; with ``folder``,
+    those holding that audience's folder; without, those published before audiences (their pages at the top)."""
     found = []
     for month_dir in (p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for number in versions(month_dir):
-            folder = month_dir / f"v{number}"
-            if (folder / MANIFEST).is_file():
-                found.append((month_dir.name, number, folder))
+            version = month_dir / f"v{number}"
+            shown = version / folder / MONTH_INDEX if folder else version / MONTH_INDEX
+            if (version / MANIFEST).is_file() and shown.is_file():
+                found.append((month_dir.name, number, version))
     return sorted(found, key=lambda item: (item[0], item[1]), reverse=True)
 
 
-def month_index_html(out_dir: Path, lang: Lang) -> str:
-    """The month index: one row per published version, newest month and version first."""
+def audience_folders(out_dir: Path) -> list[str]:
+    """The audience folders of every published version under ``out_dir``: field, management, analysts, regions."""
+    found = {p.name for month_dir in out_dir.iterdir() if month_dir.is_dir() and not month_dir.name.startswith(".")
+             for number in versions(month_dir) for p in (month_dir / f"v{number}").iterdir() if p.is_dir()}  # fmt: skip
+    national = [f for f in NATIONAL_AUDIENCES if f in found]
+    return national + sorted(found - set(national))
+
+
+def month_index_html(out_dir: Path, lang: Lang, folder: str = "", title: str = "") -> str:
+    """The month index of one audience's ``folder`` (``<out_dir>/<folder>/index.html``; blank: the versions
+    published before audiences, at the top): one row per version, newest month and version first."""
 
     def t(term: str) -> str:
         return html.escape(label(term, lang))
 
+    up = "../" if folder else ""
     head = "".join(f"<th>{t(c)}</th>" for c in ("month", "version", "as_of", "issued", "mtd", "month_progress",
                                                   "time_progress", "generated_at"))  # fmt: skip
     rows = []
-    for month, number, folder in published_versions(out_dir):
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        h = read_headline(folder)
+    for month, number, version in published_versions(out_dir, folder):
+        manifest = json.loads((version / MANIFEST).read_text(encoding="utf-8"))
+        h = read_headline(version / folder)
         numbers = ["", "", "", ""] if h is None else [
             f"{h.issued:,}", f"{h.mtd:,}", "" if h.month_progress is None else f"{h.month_progress:.1%}",
             f"{h.time_progress:.1%}"]  # fmt: skip
-        href = f"{month}/v{number}/index.html"
+        href = "/".join(p for p in (f"{up}{month}", f"v{number}", folder, MONTH_INDEX) if p)
         cells = [f'<td><a href="{html.escape(href, quote=True)}">{html.escape(month)}</a></td>', f"<td>v{number}</td>",
                  f"<td>{html.escape(str(manifest.get('as_of', '')))}</td>",
                  *(f'<td class="num">{html.escape(n)}</td>' for n in numbers),
                  f"<td>{html.escape(str(manifest.get('created_at', '')))}</td>"]  # fmt: skip
         rows.append(f"<tr>{''.join(cells)}</tr>")
+    if not rows:
+        return ""
     table = f'<table class="kp-months"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    body = f'<h1>{t("kaplan")}: {t("month_index_title")}</h1>{table}'
+    who = f" · {html.escape(title)}" if title else ""
+    body = f'<h1>{t("kaplan")}: {t("month_index_title")}{who}</h1>{table}'
     return _page(lang, f"{label('kaplan', lang)}: {label('month_index_title', lang)}", body)
 
 
-def write_month_index(out_dir: Path, lang: Lang) -> Path:
-    """Rebuild ``<out_dir>/index.html`` atomically (a temporary file renamed over it)."""
-    target = out_dir / MONTH_INDEX
-    temporary = out_dir / f".{MONTH_INDEX}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
+def front_index_html(out_dir: Path, lang: Lang, folders: list[tuple[str, str]]) -> str:
+    """``<out_dir>/index.html``: a link to each audience's month index (``folders``: folder, what a person
+    reads), then the versions published before audiences, if any. It shows no numbers."""
+
+    def t(term: str) -> str:
+        return html.escape(label(term, lang))
+
+    links = [Link(f"{folder}/{MONTH_INDEX}", text) for folder, text in folders]
+    earlier = month_index_html(out_dir, lang)
+    table = earlier[earlier.index("<table"):earlier.index("</body>")] if earlier else ""
+    body = f'<h1>{t("kaplan")}: {t("audiences_title")}</h1><ul>{_items(links)}</ul>{table}'
+    return _page(lang, f"{label('kaplan', lang)}: {label('audiences_title', lang)}", body)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    temporary = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         with open(temporary, "x", encoding="utf-8") as handle:
-            handle.write(month_index_html(out_dir, lang))
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_month_index(out_dir: Path, lang: Lang, label_of: Callable[[str], str] = str) -> Path:
+    """Rebuild ``<out_dir>/index.html`` and each audience's ``<out_dir>/<folder>/index.html``, each atomically
+    (a temporary file renamed over it); ``label_of`` names an audience's folder for a person."""
+    folders = audience_folders(out_dir)
+    for folder in folders:
+        (out_dir / folder).mkdir(exist_ok=True)
+        _write_atomically(out_dir / folder / MONTH_INDEX, month_index_html(out_dir, lang, folder, label_of(folder)))
+    target = out_dir / MONTH_INDEX
+    _write_atomically(target, front_index_html(out_dir, lang, [(f, label_of(f)) for f in folders]))
     log.info("month index %s rebuilt", target)
     return target
-

@@ -28,14 +28,26 @@ from kaplan.core.errors import KaplanError, PublishError
 from kaplan.core.files import sha256_file
 from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.months import Month, as_of_date
-from kaplan.core.params import Params, adjustments_dir, load_params, locks_dir, params_as_dict
+from kaplan.core.params import (
+    NATIONAL_AUDIENCES,
+    REGION_PREFIX,
+    Params,
+    adjustments_dir,
+    load_params,
+    locks_dir,
+    params_as_dict,
+)
 from kaplan.inputs.coverage import check_coverage
 from kaplan.inputs.database import is_database_url, redacted
 from kaplan.inputs.loader import database_snapshot, load_tables
 from kaplan.report.context import adjustment_records
+from kaplan.report.excel import safe_file_name
 from kaplan.report.export import notebook_html
-from kaplan.run.index import Link, version_index_html, write_month_index
+from kaplan.report.regions import region_names
+from kaplan.run.audiences import TITLES, arrange, audience_label, audience_name, audiences, folder_of, page_titles
+from kaplan.run.index import MONTH_INDEX, Link, version_index_html, write_month_index
 from kaplan.run.publish import publish, staging_dir, write_manifest
+from kaplan.run.seal import Sealer, passphrases, seal_pages
 from kaplan.sample.write import data_folder
 
 log = logging.getLogger(__name__)
@@ -79,6 +91,7 @@ class Inputs:
     hashes: dict[str, str]
     folder: Path  # what the notebooks read: the input folder, or the snapshot of a database
     source: str  # what the manifest records: the folder, or the database URL without its password
+    regions: tuple[str, ...] = ()  # the regions of the organisation, as their folders are named
 
 
 def validated_inputs(source: Path | str | None, params_file: Path | None, month: str, as_of: object,
@@ -109,7 +122,8 @@ def validated_inputs(source: Path | str | None, params_file: Path | None, month:
         log.warning("stale data: the newest sale is of %s, %d days before %s began (stale_data_days = %d)",
                     stale.last_sale, stale.days, month, stale.limit)  # fmt: skip
     stamp = as_of_date(tables.sales["date"], month, as_of)
-    inputs = Inputs(stamp, tables.data_hash, dict(sorted(tables.hashes.items())), folder, shown)
+    regions = tuple(safe_file_name(r) for r in region_names(tables.org))
+    inputs = Inputs(stamp, tables.data_hash, dict(sorted(tables.hashes.items())), folder, shown, regions)
     del tables
     release_memory()
     return inputs
@@ -184,6 +198,8 @@ def run_month(
         adjustments = adjustment_hashes(adjustments_dir(params_file))
     with step("input validation", timings):
         inputs = validated_inputs(source, params_file, month, as_of, params)
+        names = [*NATIONAL_AUDIENCES, *(f"{REGION_PREFIX}{r}" for r in inputs.regions)]
+        keys = passphrases(params.audiences.encrypt, names)  # a missing passphrase stops the run here
     stamp = inputs.as_of
     reports = available_reports(notebook_dir)
     if not reports:
@@ -207,6 +223,13 @@ def run_month(
             done = list(pool.map(lambda r: _execute(r, notebook_dir, staging, parameters, timings, workdir), reports))
         with step("html export", timings), ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(lambda r: _export(r, staging, language), done))
+        with step("audiences", timings):
+            published_to = audiences(staging, params.audiences, month, assessed)
+            arrange(staging, published_to)
+            sealers = {a: Sealer.of(k, params.audiences.kdf_iterations, language) for a, k in keys.items()}
+            for audience, sealer in sealers.items():
+                folder = staging / folder_of(audience)
+                seal_pages(folder, sealer, page_titles(folder, language))
         manifest = {
             "month": month,
             "assessed_month": assessed,
@@ -220,14 +243,18 @@ def run_month(
             "params": params_as_dict(params),
             "adjustments": adjustments,
             "reports": [r.notebook for r in reports],
+            "encrypted": sorted(sealers),
             "timings_s": timings,
         }
 
         def finalize(path: Path, version: str) -> None:
-            (path / "index.html").write_text(
-                index_html(month, manifest["as_of"], inputs.data_hash, version, reports, path, language, assessed),
-                encoding="utf-8",
-            )
+            for audience in published_to:
+                folder = path / audience.folder
+                page = index_html(month, manifest["as_of"], inputs.data_hash, version, folder, language, assessed,
+                                  audience.name)  # fmt: skip
+                sealer = sealers.get(audience.name)
+                text = page if sealer is None else sealer.page(page, label("index_title", language))
+                (folder / "index.html").write_text(text, encoding="utf-8")
             write_manifest(path, {**manifest, "version": version})
 
         with step("publish", timings):
@@ -235,7 +262,7 @@ def run_month(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    write_month_index(out_dir, language)
+    write_month_index(out_dir, language, lambda folder: audience_label(audience_name(folder), language))
     log.info("timings: %s", json.dumps(timings))
     return published
 
@@ -287,14 +314,15 @@ def _export(report: Report, staging: Path, lang: Lang) -> None:
     (staging / f"{report.notebook}.html").write_text(page, encoding="utf-8")
 
 
-def index_html(
-    month: str, as_of: str, data_hash: str, version: str, reports: list[Report], folder: Path, lang: Lang,
-    assessed: str = "",
-) -> str:
-    """The version's front page (:func:`kaplan.run.index.version_index_html`): facts, headline, reports by
-    title, workbooks by what they hold, the executed notebooks for analysts."""
+def index_html(month: str, as_of: str, data_hash: str, version: str, folder: Path, lang: Lang, assessed: str = "",
+               audience: str = "") -> str:  # fmt: skip
+    """The front page of one audience's folder of a version (:func:`kaplan.run.index.version_index_html`): facts,
+    its headline, its reports by title, its workbooks by what they hold, its executed notebooks."""
     facts = [("month", month), ("assessed_month", assessed), ("as_of", as_of), ("version", version),
              ("data_hash", data_hash)]  # fmt: skip
-    pages = [Link(f"{r.notebook}.html", label(r.title, lang)) for r in reports]
-    notebooks = [Link(f"notebooks/{r.notebook}.ipynb", f"{label(r.title, lang)} (.ipynb)") for r in reports]
-    return version_index_html(facts, pages, folder, notebooks, lang)
+    titles = page_titles(folder, lang)
+    pages = [Link(name, titles[name]) for name in TITLES if name in titles]
+    notebooks = [Link(p.relative_to(folder).as_posix(), f"{label(TITLES[p.stem + '.html'], lang)} (.ipynb)")
+                 for p in sorted(folder.glob("notebooks/*.ipynb"))]  # fmt: skip
+    back = f"../../../{folder.name}/{MONTH_INDEX}"
+    return version_index_html(facts, pages, folder, notebooks, lang, back, audience_label(audience, lang))

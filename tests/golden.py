@@ -1,7 +1,7 @@
 """Values of every sheet of every workbook of a published month, as digests.
 
 ``python tests/golden.py outputs/2026-06/v1 > tests/fixtures/golden/demo-2026-06.json`` records the
-demo month; ``test_golden.py`` publishes the demo month again and compares sheet by sheet.
+demo month (its management folder); ``test_golden.py`` publishes the demo month again and compares sheet by sheet.
 Values, not bytes: each cell as openpyxl reads it (numbers, text, dates), row by row.
 """
 
@@ -52,8 +52,10 @@ def sheet_values(path: Path) -> dict[str, dict[str, object]]:
 
 
 def month_values(version: Path) -> dict[str, dict[str, dict[str, object]]]:
-    """Every workbook under a version folder (relative path -> sheets)."""
-    return {p.relative_to(version).as_posix(): sheet_values(p) for p in sorted(version.rglob("*.xlsx"))}
+    """Every workbook of a version's ``management`` folder, which holds every national workbook (relative path ->
+    sheets); the other audiences hold copies of them or a region's rows, checked by tests/run/test_audiences.py."""
+    folder = version / "management"
+    return {p.relative_to(folder).as_posix(): sheet_values(p) for p in sorted(folder.rglob("*.xlsx"))}
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "sealed_wrong": ("口令不正确，页面未打开。请核对口令后重试。",
                      "Wrong passphrase: the page stays closed. Check it and try again."),
     "sealed_no_crypto": ("此浏览器在这里无法解密：请用 HTTPS 链接打开，或把文件保存到本机后再打开。",
-                         "This browser cannot decrypt here: open the page by its HTTPS link, or save it and open the file."),
+                         "This browser cannot decrypt here: open it by its HTTPS link, or save it and open the file."),
     "month_index_title": ("各月报告", "Reports by month"),
     "for_analysts": ("供分析人员", "For analysts"),
     "for_analysts_note": ("已执行的笔记本，含代码与参数，可在 JupyterLab 中打开",

@@ -94,7 +94,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             lang=args.lang,
             assess=args.assess or "",
         )
-        print(f"published {version}\nopen {version / 'index.html'}")
+        print(f"published {version}\nopen {Path(args.out) / 'index.html'} (the month index of every audience), or")
+        for folder in sorted(p.name for p in version.iterdir() if p.is_dir()):
+            print(f"  {folder:<14} {version / folder / 'index.html'}")
     return 0
 
 

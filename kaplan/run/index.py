@@ -134,7 +134,8 @@ def published_versions(out_dir: Path, folder: str = "") -> list[tuple[str, int, 
 def audience_folders(out_dir: Path) -> list[str]:
     """The audience folders of every published version under ``out_dir``: field, management, analysts, regions."""
     found = {p.name for month_dir in out_dir.iterdir() if month_dir.is_dir() and not month_dir.name.startswith(".")
-             for number in versions(month_dir) for p in (month_dir / f"v{number}").iterdir() if p.is_dir()}  # fmt: skip
+             for number in versions(month_dir) for p in (month_dir / f"v{number}").iterdir()
+             if (p / MONTH_INDEX).is_file()}  # fmt: skip
     national = [f for f in NATIONAL_AUDIENCES if f in found]
     return national + sorted(found - set(national))
 

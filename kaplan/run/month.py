@@ -44,9 +44,18 @@ from kaplan.report.context import adjustment_records
 from kaplan.report.excel import safe_file_name
 from kaplan.report.export import notebook_html
 from kaplan.report.regions import region_names
-from kaplan.run.audiences import TITLES, arrange, audience_label, audience_name, audiences, folder_of, page_titles
+from kaplan.run.audiences import (
+    TITLES,
+    arrange,
+    audience_label,
+    audience_name,
+    audience_of,
+    audiences,
+    folder_of,
+    page_titles,
+)
 from kaplan.run.index import MONTH_INDEX, Link, version_index_html, write_month_index
-from kaplan.run.publish import publish, staging_dir, write_manifest
+from kaplan.run.publish import MANIFEST, publish, staging_dir, write_manifest
 from kaplan.run.seal import Sealer, passphrases, seal_pages
 from kaplan.sample.write import data_folder
 
@@ -255,7 +264,9 @@ def run_month(
                 sealer = sealers.get(audience.name)
                 text = page if sealer is None else sealer.page(page, label("index_title", language))
                 (folder / "index.html").write_text(text, encoding="utf-8")
-            write_manifest(path, {**manifest, "version": version})
+            files = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+            audience = {f: audience_of(f) for f in files if f != MANIFEST}
+            write_manifest(path, {**manifest, "version": version, "audiences": audience})
 
         with step("publish", timings):
             published = publish(staging, month_dir, finalize)

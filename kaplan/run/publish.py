@@ -152,11 +152,14 @@ def verify_version(folder: Path) -> None:
     if not manifest_path.is_file():
         raise KaplanError(f"{folder} has no {MANIFEST}: it is not a published version")
     try:
-        recorded = json.loads(manifest_path.read_text(encoding="utf-8"))["outputs"]
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        recorded = manifest["outputs"]
     except (ValueError, KeyError) as exc:
         raise KaplanError(f"{manifest_path} is not a valid manifest ({exc})") from None
     actual = file_hashes(folder)
-    problems = [f"missing: {p}" for p in sorted(set(recorded) - set(actual))]
+    audiences = manifest.get("audiences")  # a version published by audience names each file's audience
+    problems = [] if audiences is None else [f"no audience: {p}" for p in sorted(set(recorded) - set(audiences))]
+    problems += [f"missing: {p}" for p in sorted(set(recorded) - set(actual))]
     problems += [f"not in the manifest: {p}" for p in sorted(set(actual) - set(recorded))]
     problems += [f"changed: {p}" for p in sorted(set(recorded) & set(actual)) if recorded[p] != actual[p]]
     if problems:

@@ -66,9 +66,9 @@ def test_scenario_explorer_has_a_frame_and_slider_step_per_scenario(live: LiveSp
 
 @pytest.mark.slow
 def test_published_report_holds_no_widget_only_output(published: Path) -> None:
-    nb = json.loads((published / "notebooks" / "01_targets.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((published / "analysts" / "notebooks" / "01_targets.ipynb").read_text(encoding="utf-8"))
     mimes = {m for c in nb["cells"] for o in c.get("outputs", []) for m in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" not in mimes
     assert "application/vnd.plotly.v1+json" in mimes
-    page = (published / "01_targets.html").read_text(encoding="utf-8")
+    page = (published / "management" / "01_targets.html").read_text(encoding="utf-8")
     assert "sliders" in page and "frames" in page

@@ -71,7 +71,9 @@ def test_month_auto_runs_the_months_of_the_clock(monkeypatch: pytest.MonkeyPatch
 
     def fake_run(month: str, **_: object) -> Path:
         ran.append(month)
-        return tmp_path / month / "v1"
+        version = tmp_path / month / "v1"
+        (version / "management").mkdir(parents=True, exist_ok=True)
+        return version
 
     monkeypatch.setattr(cli, "run_month", fake_run)
     assert main(["run", "--month", "auto", "--data", str(CLEAN)], today=lambda: date(2026, 7, 2)) == 0

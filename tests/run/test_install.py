@@ -58,10 +58,11 @@ def test_init_makes_a_deployment_folder(deployment: Path) -> None:
 
 def test_the_published_index_opens_and_every_link_resolves(deployment: Path) -> None:
     version = deployment / "outputs" / "2026-06" / "v1"
-    index = (version / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]+)"', index)
+    links = re.findall(r'href="([^"]+)"', (version / "management" / "index.html").read_text(encoding="utf-8"))
     assert "01_targets.html" in links and "targets_2026-06.xlsx" in links
-    assert [link for link in links if not (version / link).is_file()] == []
+    for folder in (p for p in version.iterdir() if p.is_dir()):
+        links = re.findall(r'href="([^"]+)"', (folder / "index.html").read_text(encoding="utf-8"))
+        assert [link for link in links if not (folder / link).resolve().is_file()] == [], folder.name
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["month"] == "2026-06" and manifest["as_of"] == "2026-06-20"
 
@@ -76,7 +77,7 @@ def test_the_demo_month_publishes_the_golden_numbers(deployment: Path) -> None:
 
 
 def test_the_demo_month_names_few_uncovered_provinces_and_flags_overdue_leads(deployment: Path) -> None:
-    version = deployment / "outputs" / "2026-06" / "v1"
+    version = deployment / "outputs" / "2026-06" / "v1" / "management"
     book = openpyxl.load_workbook(version / "pipeline_2026-06.xlsx", read_only=True)
     uncovered = list(book["未覆盖省区"].iter_rows(values_only=True))[1:]
     board = list(openpyxl.load_workbook(version / "progress_2026-06.xlsx", read_only=True)["省区进度"]

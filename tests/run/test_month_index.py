@@ -104,11 +104,13 @@ def test_two_runs_of_two_months_list_four_versions(hostile_dir: Path, tmp_path: 
     published = [run_month(month, data_dir=hostile_dir, out_dir=out, notebook_dir=notebooks)
                  for month in ("2026-05", "2026-06", "2026-05", "2026-06")]  # fmt: skip
     first = file_hashes(published[0])
-    page = (out / "index.html").read_text(encoding="utf-8")
-    assert linked(page) == ["2026-06/v2/index.html", "2026-06/v1/index.html", "2026-05/v2/index.html",
-                            "2026-05/v1/index.html"]  # fmt: skip
-    issued = json.loads((published[1] / "headline.json").read_text(encoding="utf-8"))["issued"]
+    page = (out / "management" / "index.html").read_text(encoding="utf-8")
+    assert linked(page) == ["../2026-06/v2/management/index.html", "../2026-06/v1/management/index.html",
+                            "../2026-05/v2/management/index.html", "../2026-05/v1/management/index.html"]  # fmt: skip
+    issued = json.loads((published[1] / "management" / "headline.json").read_text(encoding="utf-8"))["issued"]
     assert f"{issued:,}" in page
     assert file_hashes(published[0]) == first  # the later runs left the first version as it was
-    version_index = (published[3] / "index.html").read_text(encoding="utf-8")
-    assert "../../index.html" in linked(version_index)
+    version_index = (published[3] / "management" / "index.html").read_text(encoding="utf-8")
+    assert "../../../management/index.html" in linked(version_index)
+    front = (out / "index.html").read_text(encoding="utf-8")
+    assert linked(front) == ["field/index.html", "management/index.html", "analysts/index.html"]

@@ -23,12 +23,15 @@ def test_a_published_version_has_every_part(published: Path) -> None:
     assert published.name == "v1"
     names = {p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file()}
     for report in available_reports():
-        assert f"{report.notebook}.html" in names
-        assert f"notebooks/{report.notebook}.ipynb" in names
-    assert {"index.html", "manifest.json", "targets_2026-06.xlsx", "progress_2026-06.xlsx"} <= names
+        assert f"management/{report.notebook}.html" in names
+        assert f"analysts/notebooks/{report.notebook}.ipynb" in names
+    assert {"manifest.json", "management/index.html", "management/targets_2026-06.xlsx",
+            "management/progress_2026-06.xlsx", "field/index.html", "analysts/index.html"} <= names
     # the run of June assesses May, the last closed month, and names the workbook for it
-    assert "assessment_2026-05.xlsx" in names and "assessment_2026-06.xlsx" not in names
-    assert any(n.startswith("issue/") and n.endswith(".xlsx") for n in names)
+    assert "management/assessment_2026-05.xlsx" in names and "management/assessment_2026-06.xlsx" not in names
+    assert any(n.startswith("management/issue/") and n.endswith(".xlsx") for n in names)
+    assert {n.split("/")[0] for n in names} - {"manifest.json"} == {
+        "field", "management", "analysts", *(p.name for p in published.glob("region-*"))}
     verify_version(published)
 
 
@@ -39,18 +42,19 @@ def test_manifest_records_month_params_inputs_and_outputs(published: Path) -> No
     assert manifest["version"] == "v1"
     assert manifest["params"]["split_weights"] == {"trailing3": 0.4, "last_month": 0.3, "annual": 0.3, "pipeline": 0.0}
     assert set(manifest["inputs"]) >= {"org", "sales", "annual_targets"}
-    assert "index.html" in manifest["outputs"]
+    assert "management/index.html" in manifest["outputs"] and manifest["encrypted"] == []
+    assert manifest["audiences"]["management/04_assessment.html"] == "management"
 
 
 def test_index_links_every_report_and_names_the_version(published: Path) -> None:
-    index = (published / "index.html").read_text(encoding="utf-8")
+    index = (published / "management" / "index.html").read_text(encoding="utf-8")
     for report in available_reports():
         assert f'href="{report.notebook}.html"' in index
     assert "v1" in index and "2026-06-20" in index
 
 
 def test_targets_workbook_sheets_sum_exactly(published: Path) -> None:
-    book = openpyxl.load_workbook(published / "targets_2026-06.xlsx", read_only=True)
+    book = openpyxl.load_workbook(published / "management" / "targets_2026-06.xlsx", read_only=True)
     # sheet names in the report language
     assert book.sheetnames == ["年度计划与月度下达", "省区目标", "经销商目标", "权重方案", "季节性回测"]
     seasonality = list(book["季节性回测"].iter_rows(min_row=2, values_only=True))
@@ -64,11 +68,11 @@ def test_targets_workbook_sheets_sum_exactly(published: Path) -> None:
 
 
 def test_executed_notebooks_hold_the_injected_parameters(published: Path) -> None:
-    nb = nbformat.read(str(published / "notebooks" / "01_targets.ipynb"), as_version=4)
+    nb = nbformat.read(str(published / "analysts" / "notebooks" / "01_targets.ipynb"), as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'month = "2026-06"' in injected[0].source
     assert "assess_month" not in injected[0].source  # only the parameters a notebook declares
-    nb = nbformat.read(str(published / "notebooks" / "04_assessment.ipynb"), as_version=4)
+    nb = nbformat.read(str(published / "analysts" / "notebooks" / "04_assessment.ipynb"), as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert 'assess_month = "2026-05"' in injected[0].source
 
@@ -89,7 +93,7 @@ def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, pub
     second = run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=month_dir.parent, lang="en")
     assert second.name == f"v{versions(month_dir)[-1]}" and second != published
     assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
-    index = (second / "index.html").read_text(encoding="utf-8")
+    index = (second / "management" / "index.html").read_text(encoding="utf-8")
     assert "Monthly target split" in index
 
 

@@ -35,6 +35,8 @@ from kaplan.progress.board import ALL_LINES
 
 TOP = 5
 LAGGARD_COLUMNS = ("region", "province", "dealer_id", "dealer_name", "month_plan", "mtd", "units_behind")
+# what a tender of the headline keeps: what its sentence names and where it is; not its owner or contacts
+TENDER_COLUMNS = ("lead_id", "expected_close", "customer_name", "units", "region", "province", "dealer_name")
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def headline(plan: pd.DataFrame, region_board: pd.DataFrame, dealer_board: pd.Da
         working_days_left=left,
         per_working_day=units_per_working_day(issued, mtd, left),
         laggards=_records(lagging),
-        tenders=_records(tenders),
+        tenders=_records(tenders[[c for c in TENDER_COLUMNS if c in tenders]]),
         landing=None if landing is None else int(landing),
     )
 
@@ -159,7 +161,7 @@ def region_headline(region_board: pd.DataFrame, dealer_board: pd.DataFrame, lead
         working_days_left=left,
         per_working_day=units_per_working_day(issued, mtd, left),
         laggards=_records(laggards(dealer_board, top)),
-        tenders=_records(open_tenders_due(leads, month, as_of, top)),
+        tenders=_records(open_tenders_due(leads, month, as_of, top)[list(TENDER_COLUMNS)]),
         landing=None if landing is None else int(landing),
     )
 

@@ -46,11 +46,24 @@ def folder_text(folder: Path) -> str:
     return "\n".join(file_text(p) for p in sorted(folder.rglob("*")) if p.is_file())
 
 
+def world_of(data: Path) -> dict:
+    """What the scans look for, from the input tables of the month: dealers, leads, staff, contacts."""
+    tables = load_tables(data)
+    return {"org": tables.org, "leads": lead_facts(tables), "staff": tables.staff, "contacts": tables.lead_contacts}
+
+
 @pytest.fixture(scope="module")
 def world(hostile_dir: Path) -> dict:
-    tables = load_tables(hostile_dir)
-    leads = lead_facts(tables)
-    return {"org": tables.org, "leads": leads, "staff": tables.staff, "contacts": tables.lead_contacts}
+    return world_of(hostile_dir)
+
+
+def check_audiences(version: Path, world: dict) -> None:
+    """Every check of this module on a published ``version`` of the month ``world`` describes."""
+    test_every_audience_has_its_folder_index_and_headline(version)
+    test_the_field_sees_targets_and_progress_but_no_pay_scores_or_contacts(version, world)
+    test_the_assessment_is_only_in_management(version)
+    test_a_region_sees_no_dealer_customer_or_lead_of_another_region(version, world)
+    test_region_figures_are_drawn_from_the_region_s_rows_only(version)
 
 
 def test_every_audience_has_its_folder_index_and_headline(published: Path) -> None:
@@ -117,5 +130,6 @@ def test_region_figures_are_drawn_from_the_region_s_rows_only(published: Path) -
     regions = sorted(p.name.removeprefix("region-") for p in published.glob("region-*"))
     page = (published / f"region-{regions[0]}" / "progress.html").read_text(encoding="utf-8")
     figure = json.loads(JSON_BLOCK.findall(page)[0])
-    categories = {c for trace in figure["data"] if trace.get("x") for c in trace["x"][0] if c}
-    assert categories == {regions[0]}
+    bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
+    assert len(bars) == 1 and set(bars[0]["x"][0]) == {regions[0]}  # x: [regions, lines], one bar per line
+    assert len(bars[0]["x"][0]) == 3

@@ -17,6 +17,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from golden import month_values
+from test_audiences import check_audiences, world_of
+
+from kaplan.sample.write import data_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "fixtures" / "golden" / "demo-2026-06.json"
@@ -65,6 +68,10 @@ def test_the_published_index_opens_and_every_link_resolves(deployment: Path) -> 
         assert [link for link in links if not (folder / link).resolve().is_file()] == [], folder.name
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["month"] == "2026-06" and manifest["as_of"] == "2026-06-20"
+
+
+def test_each_audience_of_the_demo_month_holds_only_what_it_may_see(deployment: Path) -> None:
+    check_audiences(deployment / "outputs" / "2026-06" / "v1", world_of(data_folder(None)))
 
 
 def test_the_demo_month_publishes_the_golden_numbers(deployment: Path) -> None:

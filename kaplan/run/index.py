@@ -1,13 +1,15 @@
-"""The two front pages: a version's ``index.html`` and the month index ``outputs/index.html``.
+"""The front pages: each audience's index of a version, each audience's month index, the front page.
 
-A version's index opens with the month's headline (:mod:`kaplan.report.headline`, read from the
-version's ``headline.json``), links the reports by their titles and the workbooks by what they hold
-(华东大区 下达表, not ``issue/华东大区.xlsx``), and puts the executed notebooks under a heading for
-analysts. The month index lists every published version of every month, newest month first and
-newest version first within it, with the headline numbers and a link to each version's index. It is
-rebuilt after every publish into a temporary file renamed over the old one, so a reader never sees
-half a page; published versions are only read.
-"""
+An audience's index of a version (``outputs/YYYY-MM/vN/<audience>/index.html``) opens with its
+headline (:mod:`kaplan.report.headline`, read from the folder's ``headline.json``), links its
+reports by their titles and its workbooks by what they hold (华东大区 下达表, not
+``issue/华东大区.xlsx``), and the executed notebooks under a heading for analysts. An audience's
+month index (``outputs/<audience>/index.html``) lists its folder of every published version, newest
+month first and newest version first within it, with the headline numbers; the front page
+``outputs/index.html`` links each audience's month index and shows no numbers (versions published
+before audiences are listed there as they were). Each is rebuilt after every publish into a
+temporary file renamed over the old one, so a reader never sees half a page; published versions are
+only read."""
 
 from __future__ import annotations
 

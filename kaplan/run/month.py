@@ -1,10 +1,12 @@
 """``kaplan run``: validate, execute the notebooks, export, write workbooks, publish atomically.
 
-Steps (each logged with its duration): parameters -> input validation (exit 2 and nothing written
-on any problem) -> notebooks executed by papermill into a staging folder (two at a time; each writes
-its own Excel workbooks there) -> self-contained HTML per notebook -> ``index.html`` and
-``manifest.json`` -> the staging folder renamed into place as ``outputs/YYYY-MM/vN`` -> the month index
-``outputs/index.html`` rebuilt (:mod:`kaplan.run.index`).
+Steps (each logged with its duration): parameters -> input validation and the passphrases of the
+audiences to encrypt (exit 2 and nothing written on any problem) -> notebooks executed by papermill
+into a staging folder (two at a time; each writes its own Excel workbooks and region pages there)
+-> self-contained HTML per notebook -> one folder per audience (:mod:`kaplan.run.audiences`), its
+pages encrypted when the parameters say so (:mod:`kaplan.run.seal`) -> each audience's
+``index.html`` and the version's ``manifest.json`` -> the staging folder renamed into place as
+``outputs/YYYY-MM/vN`` -> the month indexes rebuilt (:mod:`kaplan.run.index`).
 """
 
 from __future__ import annotations

@@ -338,7 +338,7 @@ def region_headlines(ctx: Context, boards: dict[str, pd.DataFrame], landings: di
                      ) -> dict[str, Headline]:  # fmt: skip
     """The headline of every region (:func:`kaplan.report.headline.region_headline`) from its rows of the boards
     (:func:`progress_boards`), of the leads and of the landing forecast."""
-    leads = lead_facts(ctx.tables)
+    leads = ctx.pipeline.leads  # the lead facts with their scores, computed once per report
     out = {}
     for region in region_names(ctx.tables.org):
         landing_units = int(of_region(landings["region"], region)["landing"].sum())

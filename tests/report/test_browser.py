@@ -167,8 +167,12 @@ def _unlock(browser, path: Path, passphrase: str, screenshot: Path | None = None
     page.fill("#kp-pass", passphrase)
     page.click("button[type=submit]")
     wrong = json.dumps(label("sealed_wrong", "zh"))
-    page.wait_for_function(f"""() => document.querySelector(".plotly-graph-div .main-svg") !== null ||
+    page.wait_for_function(f"""() => document.querySelector(".plotly-graph-div") !== null ||
         (document.getElementById("kp-message") || {{}}).textContent === {wrong}""", timeout=60_000)
+    figures = page.locator(".plotly-graph-div")
+    for i in range(figures.count()):  # drawn when scrolled to, as on any page
+        figures.nth(i).scroll_into_view_if_needed()
+        figures.nth(i).locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
     if screenshot is not None:
         page.screenshot(path=str(screenshot))
     seen = {"text": page.inner_text("body"), "errors": errors, "figures": page.locator(".plotly-graph-div").count(),

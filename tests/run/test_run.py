@@ -87,14 +87,34 @@ def test_assess_a_month_after_the_run_is_refused_before_anything_is_written(
     assert not out.exists()
 
 
-def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, published: Path) -> None:
+def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, published: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The second run also encrypts management's pages and one region's (docs/operations.md §5)."""
     month_dir = published.parent
+    region = sorted(p.name.removeprefix("region-") for p in published.glob("region-*"))[0]
+    params = tmp_path / "params" / "default.yaml"
+    params.parent.mkdir()
+    params.write_text(f'audiences:\n  encrypt: {{management: KAPLAN_PASSPHRASE_MANAGEMENT, "region:{region}": '
+                      'KAPLAN_PASSPHRASE_REGION}\n', encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("KAPLAN_PASSPHRASE_MANAGEMENT", "management passphrase 1")
+    monkeypatch.setenv("KAPLAN_PASSPHRASE_REGION", "region passphrase 22")
     before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
-    second = run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=month_dir.parent, lang="en")
+    second = run_month("2026-06", "2026-06-20", data_dir=hostile_dir, params_file=params, out_dir=month_dir.parent,
+                       lang="en")  # fmt: skip
     assert second.name == f"v{versions(month_dir)[-1]}" and second != published
     assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
-    index = (second / "management" / "index.html").read_text(encoding="utf-8")
-    assert "Monthly target split" in index
+    manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encrypted"] == sorted(["management", f"region:{region}"])
+    sealed = {p.relative_to(second).as_posix() for p in second.rglob("*.html")
+              if 'id="kp-sealed"' in p.read_text(encoding="utf-8")}  # fmt: skip
+    assert sealed == {p.relative_to(second).as_posix() for folder in ("management", f"region-{region}")
+                      for p in (second / folder).rglob("*.html")}  # fmt: skip
+    assert "management/index.html" in sealed and "Monthly target split" not in (second / "management" /
+                                                                                 "index.html").read_text(encoding="utf-8")
+    assert "Monthly target split" in (second / "field" / "index.html").read_text(encoding="utf-8")
+    everything = b"".join(p.read_bytes() for p in second.rglob("*") if p.is_file())
+    assert b"management passphrase 1" not in everything and b"region passphrase 22" not in everything
+    verify_version(second)
 
 
 def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path) -> None:

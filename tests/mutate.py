@@ -115,9 +115,10 @@ def table(scope: str) -> tuple[list[str], list[str]]:
     rows = ["| module | mutants | killed | survived | equivalent | kill rate |", "|---|---:|---:|---:|---:|---:|"]
     open_survivors = []
     for path in rule_modules(scope):
-        results = module_results(scope, path)
-        if not results or any(code is None for code in results.values()):
-            rows.append(f"| {path} | {len(results) or ''} | not run | | | |")
+        everything = module_results(scope, path)
+        results = {name: code for name, code in everything.items() if code is not None}
+        if not results:
+            rows.append(f"| {path} | {len(everything) or ''} | not run | | | |")
             continue
         killed = sum(code in KILLED for code in results.values())
         survivors = [name for name, code in results.items() if code not in KILLED]
@@ -125,7 +126,9 @@ def table(scope: str) -> tuple[list[str], list[str]]:
         open_survivors += [name for name in survivors if name not in equivalent]
         judged = len(results) - len(same)
         rate = f"{100 * killed / judged:.1f} %" if judged else "n/a"
-        rows.append(f"| {path} | {len(results)} | {killed} | {len(survivors) - len(same)} | {len(same)} | {rate} |")
+        unchecked = len(everything) - len(results)
+        count = f"{len(results)} of {len(everything)} (run stopped)" if unchecked else str(len(results))
+        rows.append(f"| {path} | {count} | {killed} | {len(survivors) - len(same)} | {len(same)} | {rate} |")
     return rows, open_survivors
 
 

@@ -51,10 +51,13 @@ def test_groups_given_as_a_one_column_frame() -> None:
     assert apportion_groups(pd.Series({"x": 5, "y": 6}), weights, groups).tolist() == [5, 2, 4]
 
 
-def test_a_trailing_group_without_rows_and_total_zero() -> None:
+def test_trailing_groups_without_rows() -> None:
     # the last groups of totals have no rows: their total must be 0, the others split as usual
-    out = apportion_groups(pd.Series({"a": 3, "b": 0, "c": 0}), pd.Series([1.0, 2.0]), pd.Series(["a", "a"]))
-    assert out.tolist() == [1, 2]
+    totals = pd.Series({"a": 3, "b": 2, "c": 0, "d": 0})
+    out = apportion_groups(totals, pd.Series([1.0, 2.0, 1.0]), pd.Series(["a", "a", "b"]))
+    assert out.tolist() == [1, 2, 2]
+    with pytest.raises(AllocationError, match=r"for b: 2: give at least one unit"):
+        apportion_groups(pd.Series({"a": 3, "b": 2}), pd.Series([1.0]), pd.Series(["a"]))
 
 
 def test_one_unit_over_zero_weights_is_refused() -> None:
@@ -69,7 +72,7 @@ def test_negative_total_message_names_the_total() -> None:
 
 
 def test_messages_list_the_first_five_negative_groups_only_negative_ones() -> None:
-    totals = pd.Series({f"g{i}": -1 for i in range(7)} | {"zero": 0})
+    totals = pd.Series({"zero": 0} | {f"g{i}": -1 for i in range(7)})
     groups = pd.Series(list(totals.index))
     with pytest.raises(AllocationError) as caught:
         apportion_groups(totals, pd.Series([1.0] * len(totals)), groups)

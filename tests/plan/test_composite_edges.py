@@ -4,12 +4,13 @@ list's shape, the province sums' row order."""
 from __future__ import annotations
 
 import pandas as pd
-from test_composite import ORG, PRODUCTS, SALES, TARGETS
+from frames import sales_frame
+from test_composite import LEADS, ORG, PRODUCTS, SALES, TARGETS
 
 from kaplan.core.params import SplitWeights
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import components, dropped_components, province_sums
+from kaplan.plan.composite import components, dropped_components, province_sums, unit_sums
 
 
 def _data() -> Tables:
@@ -37,3 +38,20 @@ def test_province_sums_put_lines_in_schema_order_whatever_the_input_order() -> N
         ["P0", "work", 2], *[["P1", line, 11] for line in LINES],
     ]
     pd.testing.assert_index_equal(out.index, pd.RangeIndex(len(LINES) + 1))
+
+
+def test_component_windows_at_their_first_and_last_days() -> None:
+    # month 2026-04: T3 = 1 January .. 31 March, L1 = 1 .. 31 March; the pipeline counts leads
+    # reported up to 31 March that close from 1 to 30 April
+    sales = sales_frame([("2025-12-31", "D1a", "PC", 1000), ("2026-01-01", "D1a", "PC", 1),
+                         ("2026-02-28", "D1a", "PC", 10), ("2026-03-01", "D1a", "PC", 100),
+                         ("2026-03-31", "D1a", "PC", 1000), ("2026-04-01", "D1a", "PC", 10000)])  # fmt: skip
+    leads = LEADS.iloc[:3].assign(
+        dealer_id="D1a", stage="won", units=[1, 10, 100],
+        reported_on=pd.to_datetime(["2026-03-31", "2026-03-31", "2026-04-01"]),
+        expected_close=pd.to_datetime(["2026-04-30", "2026-05-01", "2026-04-30"]),
+    )  # fmt: skip
+    data = Tables.from_frames(org=ORG, products=PRODUCTS, sales=sales, annual_targets=TARGETS, leads=leads)
+    sums = unit_sums(data, "2026-04").set_index(["dealer_id", "line"])
+    assert sums.loc[("D1a", "command"), ["trailing3", "last_month", "annual"]].tolist() == [1111, 1100, 201]
+    assert sums.loc[("D1a", "command"), "pipeline"] == 1.0

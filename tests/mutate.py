@@ -127,7 +127,7 @@ def table(scope: str) -> tuple[list[str], list[str]]:
         judged = len(results) - len(same)
         rate = f"{100 * killed / judged:.1f} %" if judged else "n/a"
         unchecked = len(everything) - len(results)
-        count = f"{len(results)} of {len(everything)} (run stopped)" if unchecked else str(len(results))
+        count = f"{len(results)} of {len(everything)} checked" if unchecked else str(len(results))
         rows.append(f"| {path} | {count} | {killed} | {len(survivors) - len(same)} | {len(same)} | {rate} |")
     return rows, open_survivors
 

@@ -61,7 +61,10 @@ def prepare(scope: str) -> Path:
         shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
     modules = rule_modules(scope)
     text = _pyproject()
-    text = text[: text.index("[tool.mutmut]")] + "\n".join([
+    start = text.index("\n[tool.mutmut]\n") + 1
+    end = text.find("\n[", start)
+    rest = text[end + 1 :] if end >= 0 else ""
+    text = text[:start] + rest + "\n" + "\n".join([
         "[tool.mutmut]",
         'source_paths = ["kaplan/"]',
         f"only_mutate = {json.dumps(modules)}",

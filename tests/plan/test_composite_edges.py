@@ -3,14 +3,18 @@ list's shape, the province sums' row order."""
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
 import pandas as pd
+import pytest
 from frames import sales_frame
 from test_composite import LEADS, ORG, PRODUCTS, SALES, TARGETS
 
 from kaplan.core.params import SplitWeights
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import components, dropped_components, province_sums, unit_sums
+from kaplan.plan.composite import blended, components, dropped_components, province_sums, unit_sums
 
 
 def _data() -> Tables:
@@ -55,3 +59,13 @@ def test_component_windows_at_their_first_and_last_days() -> None:
     sums = unit_sums(data, "2026-04").set_index(["dealer_id", "line"])
     assert sums.loc[("D1a", "command"), ["trailing3", "last_month", "annual"]].tolist() == [1111, 1100, 201]
     assert sums.loc[("D1a", "command"), "pipeline"] == 1.0
+
+
+def test_an_equal_split_raises_no_numpy_warning() -> None:
+    # no component present in the group: the blend is 0/0 there and falls back to 1/n, silently
+    shares = np.zeros((4, 3))
+    present = np.zeros((4, 3), dtype=bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = blended(shares, present, np.array([0.4, 0.3, 0.3, 0.0]), 1 / 3)
+    assert out.tolist() == pytest.approx([1 / 3] * 3)

@@ -11,10 +11,11 @@ import pytest
 from frames import sales_frame
 from test_composite import LEADS, ORG, PRODUCTS, SALES, TARGETS
 
-from kaplan.core.params import SplitWeights
+from kaplan.core.months import Month
+from kaplan.core.params import SplitWeights, StageProbabilities
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import blended, components, dropped_components, province_sums, unit_sums
+from kaplan.plan.composite import blended, components, dropped_components, province_sums, unit_sums, weighted_pipeline
 
 
 def _data() -> Tables:
@@ -69,3 +70,28 @@ def test_an_equal_split_raises_no_numpy_warning() -> None:
         warnings.simplefilter("error")
         out = blended(shares, present, np.array([0.4, 0.3, 0.3, 0.0]), 1 / 3)
     assert out.tolist() == pytest.approx([1 / 3] * 3)
+
+
+def test_weighted_pipeline_across_the_turn_of_the_year() -> None:
+    # months 2026-12 .. 2027-02 (periods 0, 1, 2); probabilities: won 1
+    leads = LEADS.iloc[:3].assign(
+        dealer_id="D1a", stage="won", units=[1, 10, 100],
+        reported_on=pd.to_datetime(["2026-11-30", "2026-12-31", "2027-01-31"]),
+        expected_close=pd.to_datetime(["2026-12-31", "2027-01-01", "2027-02-28"]),
+    )  # fmt: skip
+    data = Tables.from_frames(org=ORG, products=PRODUCTS, sales=SALES, annual_targets=TARGETS, leads=leads)
+    out = weighted_pipeline(data, Month(2026, 12), Month(2027, 3), StageProbabilities())
+    assert out.to_dict() == {("D1a", "command", 0): 1.0, ("D1a", "command", 1): 10.0, ("D1a", "command", 2): 100.0}
+    assert out.index.get_level_values("period").dtype == "int64"
+    # one month, January 2027: the lead reported on 31 December closes in it
+    january = weighted_pipeline(data, Month(2027, 1), Month(2027, 2), StageProbabilities())
+    assert january.to_dict() == {("D1a", "command", 0): 10.0}
+
+
+def test_province_sums_columns_and_dropped_groups_in_schema_order() -> None:
+    data = _data()
+    out = province_sums(unit_sums(data, "2026-04"))
+    assert list(out.columns) == ["region", "province", "line", "trailing3", "last_month", "annual", "pipeline"]
+    # weight on last_month only: work and conversion sold nothing in March, listed in schema order
+    dropped = dropped_components(components(data, "2026-04", "province"), (0, 1, 0))
+    assert dropped["line"].tolist() == ["work", "conversion"]

@@ -8,12 +8,13 @@ LANG_  ?= zh
 NOTEBOOKS := kaplan/notebooks
 STRIP  := $(BIN)/nbstripout --extra-keys "metadata.papermill cell.metadata.papermill"
 
-.PHONY: help install report test lint bench lab strip clean
+.PHONY: help install report test lint bench mutate lab strip clean
 
 help:
 	@echo "make report   build the environment, generate the demo data, publish $(MONTH)"
 	@echo "make test     the whole test suite (ruff, pytest, nbval on the notebooks)"
 	@echo "make bench    benchmarks at national scale (writes benchmarks/RESULTS.md)"
+	@echo "make mutate PKG=plan   mutation testing of a package's rule modules (docs/testing.md)"
 	@echo "make lab      JupyterLab on the tuning notebook: weight sliders, Save to params/YYYY-MM.yaml"
 	@echo "make strip    strip outputs from the notebooks before committing"
 
@@ -41,6 +42,9 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+mutate: $(STAMP)
+	nice -n 15 $(BIN)/python tests/mutate.py $(or $(PKG),$(error give a package: make mutate PKG=plan))
+
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	KAPLAN_PARAMS_DIR=$(CURDIR)/params $(BIN)/jupyter lab $(NOTEBOOKS)/05_tuning.ipynb
@@ -49,4 +53,4 @@ strip: $(STAMP)
 	$(STRIP) $(NOTEBOOKS)/*.ipynb
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants

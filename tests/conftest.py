@@ -14,7 +14,9 @@ from kaplan.core.tables import Tables
 
 # no per-example time limit: property tests assert values, never timings (a loaded machine is slow)
 settings.register_profile("kaplan", deadline=None)
-settings.load_profile("kaplan")
+# `make mutate` runs each mutant against the tests that reach it: fewer examples, no example database
+settings.register_profile("mutate", deadline=None, max_examples=25, database=None)
+settings.load_profile(os.environ.get("KAPLAN_HYPOTHESIS_PROFILE", "kaplan"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -106,14 +106,14 @@ def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path)
 
 
 def test_two_runs_at_once_publish_two_whole_versions(
-    hostile_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    hostile_dir: Path, stub_notebooks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     out = Path("out")  # relative, as `make report` gives it: papermill's chdir must not move it
     results: list[Path] = []
     runs = [
         threading.Thread(target=lambda: results.append(
-            run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out)))
+            run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, notebook_dir=stub_notebooks)))
         for _ in range(2)
     ]
     for t in runs:
@@ -123,6 +123,8 @@ def test_two_runs_at_once_publish_two_whole_versions(
     assert sorted(p.name for p in results) == ["v1", "v2"]
     for version in results:
         verify_version(version)
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert page.index('href="2026-06/v2/index.html"') < page.index('href="2026-06/v1/index.html"')
 
 
 def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path, capsys) -> None:

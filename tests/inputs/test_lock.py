@@ -180,3 +180,13 @@ def test_lock_then_load_with_the_real_loader(small_dir: Path, tmp_path: Path) ->
     frame.to_csv(csv, index=False)
     with pytest.raises(LockError, match=f"{frame.loc[row, 'dealer_id']} {frame.loc[row, 'line']}: {old} -> {old + 5}"):
         kaplan.load(edited, locks=locks)
+
+
+def test_the_tenth_lock_is_the_one_checked(tmp_path: Path) -> None:
+    for _ in range(9):
+        lock_targets(TARGETS, 2026, tmp_path)
+    changed = TARGETS.assign(units=[6, 12, 30, 999, 0])
+    assert lock_targets(changed, 2026, tmp_path).name == "v10"
+    verify_locks(changed, tmp_path)  # v10, not v9, is the latest
+    with pytest.raises(LockError, match=r"differ from the lock v10 .*\n  - D2 work: 6 -> 5"):
+        verify_locks(TARGETS, tmp_path)

@@ -95,8 +95,13 @@ def test_verify_ignores_row_order_zero_rows_and_unlocked_years(tmp_path: Path) -
                                   "units": [0, 50]})],
         ignore_index=True,
     )  # fmt: skip
+    meta, _ = read_lock(tmp_path / "2026" / "v1")
+    assert content_hash(year_targets(extra, 2026)) == meta["sha256"]
     verify_locks(extra, tmp_path)
-    verify_locks(TARGETS, tmp_path / "missing")  # no locks folder: nothing to check
+    with pytest.raises(LockError, match=r"  - D7 work: 0 -> 1 \(added\)"):  # the same check sees a real change
+        verify_locks(extra.assign(units=[*extra["units"][:-2], 1, 50]), tmp_path)
+    verify_locks(TARGETS, tmp_path / "missing")  # no locks folder: nothing to check, nothing written
+    assert not (tmp_path / "missing").exists()
 
 
 def test_verify_caps_the_listing(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from kaplan.core.errors import PublishError
+from kaplan.core.glossary import label
 from kaplan.run.cli import main
 from kaplan.run.month import NOTEBOOK_DIR, available_reports, run_month
 from kaplan.run.publish import verify_version, versions
@@ -46,7 +47,8 @@ def test_index_links_every_report_and_names_the_version(published: Path) -> None
     index = (published / "index.html").read_text(encoding="utf-8")
     for report in available_reports():
         assert f'href="{report.notebook}.html"' in index
-    assert "v1" in index and "2026-06-20" in index
+    for term, value in (("version", "v1"), ("as_of", "2026-06-20")):
+        assert f"<tr><th>{label(term, 'zh')}</th><td>{value}</td></tr>" in index
 
 
 def test_targets_workbook_sheets_sum_exactly(published: Path) -> None:
@@ -139,7 +141,7 @@ def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path,
     code = main(["run", "--month", "2026-06", "--data", str(broken), "--out", str(out)])
     assert code == 2
     err = capsys.readouterr().err
-    assert "sales" in err and "row 2" in err and "units" in err and "Traceback" not in err
+    assert "  - sales, row 2, units: expected a whole number > 0, found '-3'\n" in err and "Traceback" not in err
     assert not out.exists() or not any(out.rglob("*.html"))
 
 
@@ -165,6 +167,7 @@ def test_changed_locked_targets_stop_check_and_run(small_dir: Path, tmp_path: Pa
     for command in (check, run):
         assert main([*command, "--params", str(params / "default.yaml")]) == 3  # docs/operations.md "Exit codes"
         err = capsys.readouterr().err
-        assert cells[head.index("dealer_id")] in err and f"{old} -> {old + 5}" in err, err
+        dealer, line = cells[head.index("dealer_id")], cells[head.index("line")]
+        assert f"  - {dealer} {line}: {old} -> {old + 5} (changed)\n" in err, err
         assert "kaplan lock" in err and "Traceback" not in err
     assert not out.exists()

@@ -14,7 +14,7 @@ import pytest
 from kaplan.core.errors import PublishError
 from kaplan.core.glossary import label
 from kaplan.run.cli import main
-from kaplan.run.month import NOTEBOOK_DIR, available_reports, run_month
+from kaplan.run.month import available_reports, run_month
 from kaplan.run.publish import verify_version, versions
 
 pytestmark = pytest.mark.slow
@@ -85,19 +85,21 @@ def test_assess_a_month_after_the_run_is_refused_before_anything_is_written(
     assert not out.exists()
 
 
-def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, published: Path) -> None:
+def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, published: Path,
+                                                          stub_notebooks: Path) -> None:  # fmt: skip
     month_dir = published.parent
     before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
-    second = run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=month_dir.parent, lang="en")
+    second = run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=month_dir.parent, lang="en",
+                       notebook_dir=stub_notebooks)  # fmt: skip
     assert second.name == f"v{versions(month_dir)[-1]}" and second != published
     assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
     index = (second / "index.html").read_text(encoding="utf-8")
-    assert "Monthly target split" in index
+    assert f'<a href="02_progress.html">{label("report_progress", "en")}</a>' in index
 
 
-def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path) -> None:
+def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, stub_notebooks: Path, tmp_path: Path) -> None:
     notebooks = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, notebooks)
+    shutil.copytree(stub_notebooks, notebooks)
     nb = nbformat.read(str(notebooks / "02_progress.ipynb"), as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('broken report')"))
     nbformat.write(nb, str(notebooks / "02_progress.ipynb"))
@@ -105,6 +107,7 @@ def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path)
     with pytest.raises(PublishError, match=r"02_progress.*broken report"):
         run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, notebook_dir=notebooks)
     assert list((out / "2026-06").iterdir()) == []
+    assert not (out / "index.html").exists()
 
 
 def test_two_runs_at_once_publish_two_whole_versions(

@@ -97,3 +97,47 @@ def test_notebook_parameters_cells_hold_literals_only() -> None:
             assert isinstance(node, ast.AnnAssign), f"{path.name}: annotated assignments only"
             assert isinstance(node.value, ast.Constant), f"{path.name}: {ast.unparse(node)} is not a literal"
         assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def _installed_by(requirements: set[str]) -> set[str]:
+    """The distributions ``requirements`` install, their own requirements included (normalised names)."""
+    import importlib.metadata as md
+
+    seen: set[str] = set()
+    todo = list(requirements)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            needs = md.requires(name) or []
+        except md.PackageNotFoundError:
+            continue
+        todo += [_name(r) for r in needs if "extra ==" not in r]
+    return {n.replace(".", "-") for n in seen}
+
+
+def test_every_package_the_code_imports_is_installed_by_the_declared_dependencies() -> None:
+    """What a wheel installed elsewhere needs: a package imported only through a development extra would go
+    unseen in this environment."""
+    import importlib.metadata as md
+
+    runtime = {_name(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    installed = _installed_by(runtime)
+    dists = md.packages_distributions()
+    imported: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "kaplan").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                names = [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else []
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top != "kaplan":
+                    imported.setdefault(top, set()).add(path.relative_to(ROOT).as_posix())
+    missing = {top: sorted(where) for top, where in imported.items()
+               if not {_name(d).replace(".", "-") for d in dists.get(top, [])} & installed}  # fmt: skip
+    assert missing == {}
+    assert {"pandas", "papermill", "plotly", "IPython"} <= set(imported)  # the scan sees the imports

@@ -18,6 +18,7 @@ raises :class:`~kaplan.core.errors.LockError` naming each changed dealer x line 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -81,15 +82,25 @@ def _write_version(locks_dir: Path, year: int, rows: pd.DataFrame, meta: dict[st
         while True:
             target = folder / f"v{number}"
             try:
-                target.mkdir()  # claims the name; rename onto an empty folder is atomic
-            except FileExistsError:
+                os.rename(tmp, target)  # fails onto a version taken by another lock: never a half or empty vN
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
                 number += 1
                 continue
-            os.rename(tmp, target)
+            _fsync_dir(folder)
             return target
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def lock_targets(annual_targets: pd.DataFrame, year: int, locks_dir: Path, source: str = "") -> Path:

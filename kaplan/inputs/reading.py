@@ -152,11 +152,18 @@ GB18030_WARNING = (
 )
 
 
+BLANK_CSV_HEADER = (
+    "expected the header (the column names) in row 1, found an empty line: delete the lines above the header"
+)
+
+
 def _csv_from_utf8(name: str, path: Path, data: bytes) -> RawTable:
     """The table of CSV bytes; raises :class:`UnicodeError` when they are not UTF-8."""
     headers = _csv_header(data)
     if headers is None:
         raise UnicodeError("header not UTF-8")
+    if not any(h.strip() for h in headers):
+        return RawTable(name, path, None, problems=(Problem(name, 1, None, BLANK_CSV_HEADER),))
     columns = [f"c{i}" for i in range(len(headers))]
     rejected: list[str] = []
 

@@ -97,7 +97,12 @@ def named_columns(spec: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Proble
             out[column.name] = raw.frame[positions[column.name][0]].fillna("").astype("str")
         elif column.optional_column:
             out[column.name] = pd.Series("", index=raw.frame.index, dtype="str")
-    problems = _duplicate_headers(spec, positions, raw.header_row) + _missing_columns(spec, positions, raw)
+    missing = _missing_columns(spec, positions, raw)
+    below = _header_below(spec, raw) if missing else None
+    if below is not None:
+        missing = [Problem(spec.name, below, None, f"expected the header in row {raw.header_row}, found it in row "
+                                                   f"{below}: delete the lines above the header")]  # fmt: skip
+    problems = _duplicate_headers(spec, positions, raw.header_row) + missing
     warnings = _header_cleanups(spec.name, raw, cleaned) + _unknown_columns(spec, positions)
     return pd.DataFrame(out, index=raw.frame.index), problems, warnings
 
@@ -151,6 +156,19 @@ def _missing_columns(spec: Table, positions: Mapping[str, list[int]], raw: RawTa
         hint = f" (header {near[0]!r} looks like it: correct it)" if near else ""
         problems.append(Problem(spec.name, None, column.name, f"{raw.missing_column(column.name)}{hint}"))
     return problems
+
+
+def _header_below(spec: Table, raw: RawTable, rows: int = 20) -> int | None:
+    """The row among the first ``rows`` below the header that heads every required column, if one does:
+    a title or notes above the header of a CSV (docs/data.md "Files": the header in row 1)."""
+    assert raw.frame is not None
+    names = header_names(spec.name)
+    required = {c.name for c in spec.columns if not c.optional_column}
+    for number, cells in raw.frame.head(rows).iterrows():
+        headed = {names.get(unicodedata.normalize("NFKC", str(c)).strip().casefold()) for c in cells}
+        if required <= headed:
+            return int(number)
+    return None
 
 
 def _header_cleanups(table: str, raw: RawTable, cleaned: list[str]) -> list[Problem]:

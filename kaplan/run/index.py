@@ -16,12 +16,11 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kaplan.core.files import write_atomically
 from kaplan.core.glossary import Lang, label
 from kaplan.core.params import NATIONAL_AUDIENCES
 from kaplan.report.context import HEADLINE_FILE
@@ -187,26 +186,14 @@ def front_index_html(out_dir: Path, lang: Lang, folders: list[tuple[str, str]]) 
     return _page(lang, f"{label('kaplan', lang)}: {label('audiences_title', lang)}", body)
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    temporary = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:
-        with open(temporary, "x", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def write_month_index(out_dir: Path, lang: Lang, label_of: Callable[[str], str] = str) -> Path:
     """Rebuild ``<out_dir>/index.html`` and each audience's ``<out_dir>/<folder>/index.html``, each atomically
     (a temporary file renamed over it); ``label_of`` names an audience's folder for a person."""
     folders = audience_folders(out_dir)
     for folder in folders:
         (out_dir / folder).mkdir(exist_ok=True)
-        _write_atomically(out_dir / folder / MONTH_INDEX, month_index_html(out_dir, lang, folder, label_of(folder)))
+        write_atomically(out_dir / folder / MONTH_INDEX, month_index_html(out_dir, lang, folder, label_of(folder)))
     target = out_dir / MONTH_INDEX
-    _write_atomically(target, front_index_html(out_dir, lang, [(f, label_of(f)) for f in folders]))
+    write_atomically(target, front_index_html(out_dir, lang, [(f, label_of(f)) for f in folders]))
     log.info("month index %s rebuilt", target)
     return target

@@ -95,8 +95,13 @@ def test_verify_ignores_row_order_zero_rows_and_unlocked_years(tmp_path: Path) -
                                   "units": [0, 50]})],
         ignore_index=True,
     )  # fmt: skip
+    meta, _ = read_lock(tmp_path / "2026" / "v1")
+    assert content_hash(year_targets(extra, 2026)) == meta["sha256"]
     verify_locks(extra, tmp_path)
-    verify_locks(TARGETS, tmp_path / "missing")  # no locks folder: nothing to check
+    with pytest.raises(LockError, match=r"  - D7 work: 0 -> 1 \(added\)"):  # the same check sees a real change
+        verify_locks(extra.assign(units=[*extra["units"][:-2], 1, 50]), tmp_path)
+    verify_locks(TARGETS, tmp_path / "missing")  # no locks folder: nothing to check, nothing written
+    assert not (tmp_path / "missing").exists()
 
 
 def test_verify_caps_the_listing(tmp_path: Path) -> None:
@@ -180,3 +185,13 @@ def test_lock_then_load_with_the_real_loader(small_dir: Path, tmp_path: Path) ->
     frame.to_csv(csv, index=False)
     with pytest.raises(LockError, match=f"{frame.loc[row, 'dealer_id']} {frame.loc[row, 'line']}: {old} -> {old + 5}"):
         kaplan.load(edited, locks=locks)
+
+
+def test_the_tenth_lock_is_the_one_checked(tmp_path: Path) -> None:
+    for _ in range(9):
+        lock_targets(TARGETS, 2026, tmp_path)
+    changed = TARGETS.assign(units=[6, 12, 30, 999, 0])
+    assert lock_targets(changed, 2026, tmp_path).name == "v10"
+    verify_locks(changed, tmp_path)  # v10, not v9, is the latest
+    with pytest.raises(LockError, match=r"differ from the lock v10 .*\n  - D2 work: 6 -> 5"):
+        verify_locks(TARGETS, tmp_path)

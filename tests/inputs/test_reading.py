@@ -469,3 +469,59 @@ def test_a_file_that_cannot_be_opened_is_a_problem(tmp_path: Path, monkeypatch: 
     assert [str(p) for p in raw.problems] == [
         "org: the file cannot be read (Permission denied): check it exists and is not locked"
     ]
+
+
+# --- where the header is, and names kept as written (docs/data.md "Files", "Clean-ups") -------------
+
+
+def test_a_csv_with_an_empty_first_line_is_refused_naming_row_1(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = folder / "org.csv"
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_problems(folder) == [
+        "org, row 1: expected the header (the column names) in row 1, found an empty line: delete the lines above "
+        "the header"
+    ]
+
+
+def test_a_csv_with_a_title_above_the_header_is_refused_naming_the_header_s_row(tmp_path: Path) -> None:
+    folder = clean_copy(tmp_path)
+    path = folder / "customers.csv"
+    path.write_text("客户清单 2026,,,,\n,,,,\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    problems = load_problems(folder)
+    assert "customers, row 3: expected the header in row 1, found it in row 3: delete the lines above the header" \
+        in problems  # fmt: skip
+    assert [p for p in problems if "expected a column headed" in p] == []
+
+
+def test_an_xlsx_header_below_a_title_block_is_read_from_its_own_row(tmp_path: Path) -> None:
+    """The xlsx header is the first non-empty row; rows keep the sheet's numbers."""
+    folder = clean_copy(tmp_path)
+    expected = load_tables(folder).org
+    rows = csv_rows(folder, "org")
+    (folder / "org.csv").unlink()
+    write_xlsx(folder / "org.xlsx", [[], [], *rows], "org")
+    pd.testing.assert_frame_equal(load_tables(folder).org, expected)
+    book = openpyxl.load_workbook(folder / "org.xlsx")
+    book["org"]["A5"] = ""  # the dealer code of the second dealer, now on sheet row 5
+    book.save(folder / "org.xlsx")
+    assert "org, row 5, dealer_id: expected a value, found an empty cell" in load_problems(folder)
+
+
+def test_names_are_kept_as_written_and_only_trimmed(tmp_path: Path) -> None:
+    """Full-width characters and case stay in text cells (names); codes and numbers are normalised."""
+    folder = clean_copy(tmp_path)
+    org = (folder / "org.csv").read_text(encoding="utf-8").splitlines()
+    org[1] = "Ｄ１,  ＡＢＣ汽车 Dealer ,河北,华北大区"
+    (folder / "org.csv").write_text("\n".join(org) + "\n", encoding="utf-8")
+    customers = (folder / "customers.csv").read_text(encoding="utf-8").splitlines()
+    customers[1] = customers[1].replace("市公安局", "　ｓｈｉ 市公安局　")
+    (folder / "customers.csv").write_text("\n".join(customers) + "\n", encoding="utf-8")
+    tables = load_tables(folder)
+    assert tables.org["dealer_id"].iloc[0] == "D1"  # a code: full-width mapped to ASCII
+    assert tables.org["dealer_name"].iloc[0] == "ＡＢＣ汽车 Dealer"  # a name: as written, spaces trimmed
+    assert tables.customers["customer_name"].iloc[0] == "ｓｈｉ 市公安局"
+    assert "org, dealer_id: 1 cell(s) in full-width characters converted to ASCII (row 2)" in tables.warnings
+    assert [w for w in tables.warnings if "dealer_name" in w] == [
+        "org, dealer_name: 1 cell(s) with surrounding spaces trimmed (row 2)"
+    ]

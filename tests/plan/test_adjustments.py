@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -17,6 +19,8 @@ from kaplan.plan.adjustments import (
     record_from_json,
 )
 from kaplan.plan.targets import MonthTargets
+from kaplan.report.context import adjustment_records
+from kaplan.run.adjust import write_record
 
 # 江苏 command issued 20 = D1 10 + D2 6 + D3 4 (the worked example of the module); 浙江 command 10 = D4;
 # 华北大区 / 河北 command 5 = D5. work: 江苏 2 = D1 2.
@@ -166,3 +170,16 @@ def test_any_accepted_adjustment_keeps_every_province_total(moved: int, d1: int,
     sums = final.dealer.groupby(["province", "line"])["target"].sum()
     assert sums.to_dict() == PROVINCES.set_index(["province", "line"])["target"].to_dict()
     assert (final.dealer["target"] >= 0).all()
+
+
+def test_the_tenth_record_follows_the_ninth(tmp_path: Path) -> None:
+    params = tmp_path / "params" / "default.yaml"
+    params.parent.mkdir()
+    params.write_text("rolling: true\n", encoding="utf-8")
+    record = _record(_request(("D1", "command", 5), ("D2", "command", 11)))
+    folder = tmp_path / "params" / "adjustments" / "2026-06"
+    written = [write_record(folder, record).name for _ in range(10)]
+    assert written == [f"{n:04d}.json" for n in range(1, 11)]
+    records = adjustment_records(params, "2026-06")
+    assert [r.name for r in records] == written
+    assert issue_version(records) == "v11"

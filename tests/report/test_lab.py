@@ -20,17 +20,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from browsers import chromium
 
 from kaplan.core.glossary import TERMS
 from kaplan.run.month import NOTEBOOK_DIR
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-headless-shell")
-if not CHROMIUM and os.environ.get("CI"):
-    raise RuntimeError("CI needs Debian's chromium for the browser tests: apt-get install chromium")
-if not CHROMIUM:
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+CHROMIUM = chromium()
 JUPYTER = Path(sys.executable).parent / "jupyter-lab"
 if not JUPYTER.exists():
     pytest.skip("JupyterLab is not installed: make install installs it with the dev extra", allow_module_level=True)

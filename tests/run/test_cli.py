@@ -8,9 +8,11 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from inputcases import CLEAN
 
+from kaplan.core.months import as_of_date
 from kaplan.run import cli
 from kaplan.run.cli import main, parser
 
@@ -110,3 +112,35 @@ def test_annual_targets_that_differ_from_the_lock_exit_3(tmp_path: Path, capsys:
     capsys.readouterr()
     assert main(["check", "--data", str(data)]) == 3
     assert "D1 command: 40 -> 45 (changed)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("month", "as_of"), [("2026-02", "2026-03-01"), ("2026-02", "2026-01-31"),
+                                              ("2026-01", "2025-12-31"), ("2026-12", "2027-01-01")])  # fmt: skip
+def test_an_as_of_outside_the_month_by_one_day_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture, month: str, as_of: str
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", "--month", month, "--as-of", as_of, "--data", str(CLEAN), "--out", str(out)]) == 2
+    assert f"as-of date {as_of} is not in month {month}: give a date of {month}" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("month", "first", "last"), [("2026-01", "2026-01-01", "2026-01-31"),
+                                                      ("2026-02", "2026-02-01", "2026-02-28"),
+                                                      ("2028-02", "2028-02-01", "2028-02-29"),
+                                                      ("2026-12", "2026-12-01", "2026-12-31")])  # fmt: skip
+def test_the_first_and_the_last_day_of_a_month_are_its_as_of_dates(month: str, first: str, last: str) -> None:
+    sales = pd.Series(pd.to_datetime(["2026-01-15"]))
+    assert as_of_date(sales, month, first) == pd.Timestamp(first)
+    assert as_of_date(sales, month, last) == pd.Timestamp(last)
+    assert as_of_date(sales, month, f"{last} 23:59:59") == pd.Timestamp(last)  # a time of the day counts as its day
+
+
+def test_the_default_as_of_at_the_turn_of_the_year() -> None:
+    """The last date with sales in the month; a month without sales: its last day when sales follow it, else
+    its first day (docs/method.md §2.3)."""
+    sales = pd.Series(pd.to_datetime(["2026-12-01", "2026-12-31 18:30", "2027-01-01"], format="ISO8601"))
+    assert as_of_date(sales, "2026-12") == pd.Timestamp("2026-12-31")
+    assert as_of_date(sales, "2027-01") == pd.Timestamp("2027-01-01")
+    assert as_of_date(sales[:2], "2027-01") == pd.Timestamp("2027-01-01")  # just begun: its first day
+    assert as_of_date(sales[2:], "2026-11") == pd.Timestamp("2026-11-30")  # over: its last day

@@ -1,4 +1,8 @@
-"""A run killed at any moment leaves no partial version and nothing that trips the next run."""
+"""A run killed (SIGKILL) while its notebooks run leaves no version and nothing that trips the next run.
+
+The kill at each step of the publish itself is in test_atomic_writes.py (in process, a forked child
+killed at the step); this is the one real kill of a whole ``kaplan run``, kernels included.
+"""
 
 from __future__ import annotations
 
@@ -10,39 +14,41 @@ import time
 from pathlib import Path
 
 import pytest
+from stub_notebooks import HOLD, STARTED
 
 from kaplan.run.publish import verify_version, versions
 
 pytestmark = pytest.mark.slow
 
-
-def _start(data: Path, out: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "kaplan", "run", "--month", "2026-06", "--as-of", "2026-06-20",
-               "--data", str(data), "--out", str(out)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+RUN = "from kaplan.run.month import run_month; import sys; run_month('2026-06', '2026-06-20', sys.argv[1], " \
+      "out_dir=sys.argv[2], notebook_dir=sys.argv[3])"  # fmt: skip
 
 
-def _kill_after(process: subprocess.Popen, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=60)
+def _start(data: Path, out: Path, notebooks: Path, hold: bool) -> subprocess.Popen:
+    env = {**os.environ, HOLD: "1"} if hold else {k: v for k, v in os.environ.items() if k != HOLD}
+    return subprocess.Popen([sys.executable, "-c", RUN, str(data), str(out), str(notebooks)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
 
 
-@pytest.mark.parametrize("seconds", [0.5, 4.0, 9.0, 14.0])
-def test_killed_run_leaves_only_whole_versions_and_the_next_run_publishes(
-    small_dir: Path, tmp_path: Path, seconds: float
+def test_a_run_killed_while_its_notebook_runs_publishes_nothing_and_the_next_run_publishes_v1(
+    small_dir: Path, stub_notebooks: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    _kill_after(_start(small_dir, out), seconds)
     month = out / "2026-06"
-    for number in versions(month):
-        verify_version(month / f"v{number}")  # whatever was published is whole
-    done = _start(small_dir, out)
+    killed = _start(small_dir, out, stub_notebooks, hold=True)
+    deadline = time.monotonic() + 300
+    while not list(month.glob(f".staging-*/{STARTED}")):
+        assert killed.poll() is None, killed.stderr.read().decode()
+        assert time.monotonic() < deadline, "the notebook never started"
+        time.sleep(0.1)
+    os.killpg(killed.pid, signal.SIGKILL)  # the run and its kernel
+    killed.wait(timeout=60)
+    staged = [p.name for p in month.iterdir()]
+    assert versions(month) == [] and len(staged) == 1 and staged[0].startswith(".staging-")
+    assert not (out / "index.html").exists()
+    done = _start(small_dir, out, stub_notebooks, hold=False)
     assert done.wait(timeout=300) == 0, done.stderr.read().decode()
-    published = versions(month)
-    assert published and published[-1] == len(published)
-    verify_version(month / f"v{published[-1]}")
-    assert [p.name for p in month.iterdir() if p.name.startswith(".staging")] == []
+    assert [p.name for p in month.iterdir()] == ["v1"]  # the killed run's staging folder is gone
+    verify_version(month / "v1")
+    index = (out / "management" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../2026-06/v1/management/index.html"' in index

@@ -6,9 +6,7 @@ import json
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from kaplan.run.index import month_index_html, workbook_text, write_month_index
 from kaplan.run.month import run_month
@@ -88,29 +86,22 @@ def test_workbooks_are_named_by_what_they_hold() -> None:
 
 
 @pytest.mark.slow
-def test_two_runs_of_two_months_list_four_versions(hostile_dir: Path, tmp_path: Path) -> None:
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [new_code_cell('month: str = "2026-06"\nas_of: str = ""\ndata_dir: str = ""\nparams_file: str = ""\n'
-                              'language: str = "zh"\noutput_dir: str = ""'),
-                new_code_cell("from kaplan.report import context as report\n"
-                              "ctx = report.context(month, as_of, data_dir, params_file, language, output_dir)\n"
-                              "report.save_headline(ctx)")]  # fmt: skip
-    nb.cells[0].metadata["tags"] = ["parameters"]
-    nbformat.write(nb, str(notebooks / "02_progress.ipynb"))
+def test_each_run_rebuilds_the_month_index_and_leaves_earlier_versions_alone(
+    hostile_dir: Path, headline_notebooks: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
-    published = [run_month(month, data_dir=hostile_dir, out_dir=out, notebook_dir=notebooks)
-                 for month in ("2026-05", "2026-06", "2026-05", "2026-06")]  # fmt: skip
-    first = file_hashes(published[0])
-    page = (out / "management" / "index.html").read_text(encoding="utf-8")
-    assert linked(page) == ["../2026-06/v2/management/index.html", "../2026-06/v1/management/index.html",
-                            "../2026-05/v2/management/index.html", "../2026-05/v1/management/index.html"]  # fmt: skip
-    issued = json.loads((published[1] / "management" / "headline.json").read_text(encoding="utf-8"))["issued"]
-    assert f"{issued:,}" in page
-    assert file_hashes(published[0]) == first  # the later runs left the first version as it was
-    version_index = (published[3] / "management" / "index.html").read_text(encoding="utf-8")
+    may = run_month("2026-05", data_dir=hostile_dir, out_dir=out, notebook_dir=headline_notebooks)
+    first = file_hashes(may)
+    index = out / "management" / "index.html"
+    assert linked(index.read_text(encoding="utf-8")) == ["../2026-05/v1/management/index.html"]
+    june = run_month("2026-06", data_dir=hostile_dir, out_dir=out, notebook_dir=headline_notebooks)
+    page = index.read_text(encoding="utf-8")
+    assert linked(page) == ["../2026-06/v1/management/index.html", "../2026-05/v1/management/index.html"]
+    issued = json.loads((june / "management" / "headline.json").read_text(encoding="utf-8"))["issued"]
+    row = page[page.index('href="../2026-06/v1/management/index.html"'):].split("</tr>")[0]
+    assert f'<td class="num">{issued:,}</td>' in row
+    assert file_hashes(may) == first  # the later run left the first version as it was
+    version_index = (june / "management" / "index.html").read_text(encoding="utf-8")
     assert "../../../management/index.html" in linked(version_index)
     front = (out / "index.html").read_text(encoding="utf-8")
     assert linked(front) == ["field/index.html", "management/index.html", "analysts/index.html"]

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from kaplan.core.errors import KaplanError
+from kaplan.run.cli import main
+from kaplan.run.index import month_index_html, published_versions
 from kaplan.run.publish import (
     MANIFEST,
     file_hashes,
@@ -108,3 +110,24 @@ def test_staging_of_a_killed_run_is_removed_and_never_counts(tmp_path: Path) -> 
     assert not abandoned.exists()
     assert mine.exists()
     assert versions(month) == [] and next_version(month) == 1
+
+
+def test_v10_comes_after_v9_in_numbering_listing_index_and_verify(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    month = tmp_path / "2026-06"
+    for i in range(1, 10):
+        publish(_stage(month, f"run{i}"), month, _finalize)
+    assert next_version(month) == 10
+    v10 = publish(_stage(month, "run10"), month, _finalize)
+    assert v10.name == "v10" and (v10 / "index.html").read_text() == "<p>v10</p>"
+    assert versions(month) == list(range(1, 11)) and next_version(month) == 11
+    assert [number for _, number, _ in published_versions(tmp_path)] == list(range(10, 0, -1))
+    page = month_index_html(tmp_path, "en")
+    assert page.index('href="2026-06/v10/index.html"') < page.index('href="2026-06/v9/index.html"')
+    assert main(["verify", str(v10)]) == 0
+    (v10 / "report.html").chmod(0o644)
+    (v10 / "report.html").write_text("tampered")
+    capsys.readouterr()
+    assert main(["verify", str(v10)]) != 0
+    assert "changed: report.html" in capsys.readouterr().err

@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 
 from kaplan.core.errors import PublishError
+from kaplan.core.glossary import label
 from kaplan.run.cli import main
-from kaplan.run.month import NOTEBOOK_DIR, available_reports, run_month
+from kaplan.run.month import available_reports, run_month
 from kaplan.run.publish import verify_version, versions
 
 pytestmark = pytest.mark.slow
@@ -50,7 +51,8 @@ def test_index_links_every_report_and_names_the_version(published: Path) -> None
     index = (published / "management" / "index.html").read_text(encoding="utf-8")
     for report in available_reports():
         assert f'href="{report.notebook}.html"' in index
-    assert "v1" in index and "2026-06-20" in index
+    for term, value in (("version", "v1"), ("as_of", "2026-06-20")):
+        assert f"<tr><th>{label(term, 'zh')}</th><td>{value}</td></tr>" in index
 
 
 def test_targets_workbook_sheets_sum_exactly(published: Path) -> None:
@@ -117,9 +119,9 @@ def test_second_run_makes_v2_and_leaves_v1_byte_identical(hostile_dir: Path, pub
     verify_version(second)
 
 
-def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path) -> None:
+def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, stub_notebooks: Path, tmp_path: Path) -> None:
     notebooks = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, notebooks)
+    shutil.copytree(stub_notebooks, notebooks)
     nb = nbformat.read(str(notebooks / "02_progress.ipynb"), as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('broken report')"))
     nbformat.write(nb, str(notebooks / "02_progress.ipynb"))
@@ -127,17 +129,18 @@ def test_a_failing_notebook_publishes_nothing(hostile_dir: Path, tmp_path: Path)
     with pytest.raises(PublishError, match=r"02_progress.*broken report"):
         run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, notebook_dir=notebooks)
     assert list((out / "2026-06").iterdir()) == []
+    assert not (out / "index.html").exists()
 
 
 def test_two_runs_at_once_publish_two_whole_versions(
-    hostile_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    hostile_dir: Path, stub_notebooks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     out = Path("out")  # relative, as `make report` gives it: papermill's chdir must not move it
     results: list[Path] = []
     runs = [
         threading.Thread(target=lambda: results.append(
-            run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out)))
+            run_month("2026-06", "2026-06-20", data_dir=hostile_dir, out_dir=out, notebook_dir=stub_notebooks)))
         for _ in range(2)
     ]
     for t in runs:
@@ -147,6 +150,8 @@ def test_two_runs_at_once_publish_two_whole_versions(
     assert sorted(p.name for p in results) == ["v1", "v2"]
     for version in results:
         verify_version(version)
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert page.index('href="2026-06/v2/index.html"') < page.index('href="2026-06/v1/index.html"')
 
 
 def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path, capsys) -> None:
@@ -161,7 +166,7 @@ def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path,
     code = main(["run", "--month", "2026-06", "--data", str(broken), "--out", str(out)])
     assert code == 2
     err = capsys.readouterr().err
-    assert "sales" in err and "row 2" in err and "units" in err and "Traceback" not in err
+    assert "  - sales, row 2, units: expected a whole number > 0, found '-3'\n" in err and "Traceback" not in err
     assert not out.exists() or not any(out.rglob("*.html"))
 
 
@@ -187,6 +192,7 @@ def test_changed_locked_targets_stop_check_and_run(small_dir: Path, tmp_path: Pa
     for command in (check, run):
         assert main([*command, "--params", str(params / "default.yaml")]) == 3  # docs/operations.md "Exit codes"
         err = capsys.readouterr().err
-        assert cells[head.index("dealer_id")] in err and f"{old} -> {old + 5}" in err, err
+        dealer, line = cells[head.index("dealer_id")], cells[head.index("line")]
+        assert f"  - {dealer} {line}: {old} -> {old + 5} (changed)\n" in err, err
         assert "kaplan lock" in err and "Traceback" not in err
     assert not out.exists()

@@ -150,8 +150,9 @@ def test_two_runs_at_once_publish_two_whole_versions(
     assert sorted(p.name for p in results) == ["v1", "v2"]
     for version in results:
         verify_version(version)
-    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert page.index('href="2026-06/v2/index.html"') < page.index('href="2026-06/v1/index.html"')
+    page = (tmp_path / "out" / "management" / "index.html").read_text(encoding="utf-8")
+    v1, v2 = (page.index(f'href="../2026-06/{v}/management/index.html"') for v in ("v1", "v2"))
+    assert v2 < v1
 
 
 def test_bad_input_exits_2_and_writes_nothing(hostile_dir: Path, tmp_path: Path, capsys) -> None:

@@ -117,7 +117,7 @@ def test_moving_five_units_is_recorded_issued_and_shown(
     version = run_month(MONTH, "2026-06-20", data_dir=small_dir, params_file=params, out_dir=tmp_path / "out")
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["adjustments"] == {f"{MONTH}/0001.json": hashlib.sha256(record_file.read_bytes()).hexdigest()}
-    book = openpyxl.load_workbook(version / "issue" / f"{giver['region']}.xlsx")
+    book = openpyxl.load_workbook(version / "management" / "issue" / f"{giver['region']}.xlsx")
     assert book.sheetnames == ["经销商目标", "省区目标", "人工调整"]
     sheet = book["经销商目标"]
     assert sheet["B4"].value == "v2"  # the issue version counts the adjustments
@@ -130,7 +130,7 @@ def test_moving_five_units_is_recorded_issued_and_shown(
     assert [(r[1], r[4], r[5], r[6], r[7], r[9]) for r in side] == sorted(
         [(giver["dealer_id"], giver["target"], giver["target"] - 5, -5, "张总监", REASON),
          (taker["dealer_id"], taker["target"], taker["target"] + 5, 5, "张总监", REASON)])
-    targets = openpyxl.load_workbook(version / "targets_2026-06.xlsx", read_only=True)
+    targets = openpyxl.load_workbook(version / "management" / "targets_2026-06.xlsx", read_only=True)
     assert targets.sheetnames[-1] == "人工调整"
-    page = (version / "01_targets.html").read_text(encoding="utf-8")
+    page = (version / "management" / "01_targets.html").read_text(encoding="utf-8")
     assert REASON in page and "公式目标" in page and "调整后目标" in page

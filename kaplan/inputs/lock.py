@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaplan.core.errors import LockChangedError, LockError
+from kaplan.core.files import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -88,19 +89,11 @@ def _write_version(locks_dir: Path, year: int, rows: pd.DataFrame, meta: dict[st
                     raise
                 number += 1
                 continue
-            _fsync_dir(folder)
+            fsync_dir(folder)
             return target
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def lock_targets(annual_targets: pd.DataFrame, year: int, locks_dir: Path, source: str = "") -> Path:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kaplan.core.errors import KaplanError, PublishError
-from kaplan.core.files import sha256_file
+from kaplan.core.files import fsync_dir, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -123,19 +123,11 @@ def publish(staging: Path, month_dir: Path, finalize: Callable[[Path, str], None
                 log.info("%s was taken by another run, trying the next version", name)
                 continue
             raise PublishError(f"could not publish {target}: {exc}") from exc
-        _fsync_dir(month_dir)
+        fsync_dir(month_dir)
         _make_read_only(target)
         log.info("published %s", target)
         return target
     raise PublishError(f"no free version number in {month_dir}")
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_manifest(folder: Path, manifest: dict) -> Path:

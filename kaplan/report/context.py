@@ -14,10 +14,11 @@ import html
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import plotly.io as pio
@@ -46,6 +47,7 @@ from kaplan.report.headline import Headline, headline, headline_sentences, regio
 from kaplan.report.html import STYLE, html_headline, html_notes, html_table
 from kaplan.report.issue import regional_packs
 from kaplan.report.regions import REGION_DIR, Part, of_region, region_names, region_page, region_sheets
+from kaplan.report.shared import shared
 from kaplan.sample.write import data_folder
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 RECORD_NAME = re.compile(r"\d{4,}\.json")
 HEADLINE_FILE = "headline.json"
 
@@ -74,30 +77,35 @@ class Context:
     interactive: bool = True
     notes: list[str] = field(default_factory=list)
     params_file: str = ""
+    shared_dir: Path | None = None  # where the run's notebooks share what they compute (kaplan.report.shared)
 
     def label(self, term: str) -> str:
         return label(term, self.lang)
 
+    def shared(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per run (:func:`kaplan.report.shared.shared`); ``name`` says what it is."""
+        return shared(self.shared_dir, name, compute)
+
     @cached_property
     def facts(self) -> pd.DataFrame:
-        return sales_facts(self.tables)
+        return self.shared("facts", lambda: sales_facts(self.tables))
 
     @cached_property
     def formula_targets(self) -> MonthTargets:
         """The month's targets as the formula splits them (docs/method.md §2.2), before any adjustment."""
-        return month_targets(self.tables, self.month, self.params)
+        return self.shared(f"formula_targets-{self.month}", lambda: month_targets(self.tables, self.month, self.params))
 
     @cached_property
     def pipeline(self) -> lead_pipeline.Pipeline:
         """The scored leads, customer tiers and open leads as of the as-of date (docs/method.md §2.4)."""
-        return lead_pipeline.build(self.tables, self.params, self.month, self.as_of)
+        return self.shared("pipeline", lambda: lead_pipeline.build(self.tables, self.params, self.month, self.as_of))
 
     @cached_property
     def landings(self) -> dict[str, pd.DataFrame]:
         """Where the month will land, per level (docs/method.md §2.3): :func:`kaplan.plan.landing.landing_by_level`."""
-        history = landing.lead_lines(self.tables.leads, self.tables.products)
-        return landing.landing_by_level(self.facts, self.pipeline.open, history, self.targets, self.tables.org,
-                                        self.as_of, self.params.landing)  # fmt: skip
+        return self.shared("landings", lambda: landing.landing_by_level(
+            self.facts, self.pipeline.open, landing.lead_lines(self.tables.leads, self.tables.products), self.targets,
+            self.tables.org, self.as_of, self.params.landing))  # fmt: skip
 
     @cached_property
     def records(self) -> list[Record]:
@@ -118,8 +126,10 @@ def context(
     language: str = "zh",
     output_dir: str = "",
     interactive: bool = True,
+    shared_dir: str = "",
 ) -> Context:
-    """Everything a report needs, from the notebook's parameters (blank means default)."""
+    """Everything a report needs, from the notebook's parameters (blank means default; ``shared_dir``: the
+    folder where the notebooks of a run share what they compute, :mod:`kaplan.report.shared`)."""
     lang = check_lang(language)
     month = str(Month.of(month))
     params = load_params(params_file or None, month)
@@ -130,7 +140,8 @@ def context(
     if out:
         out.mkdir(parents=True, exist_ok=True)
     _configure_display()
-    return Context(month, stamp, lang, tables, params, folder, out, interactive, params_file=params_file)
+    return Context(month, stamp, lang, tables, params, folder, out, interactive, params_file=params_file,
+                   shared_dir=Path(shared_dir) if shared_dir else None)  # fmt: skip
 
 
 def adjustment_records(params_file: str | Path | None, month: MonthLike) -> list[Record]:
@@ -144,10 +155,11 @@ def adjustment_records(params_file: str | Path | None, month: MonthLike) -> list
 
 def issued_targets(ctx: Context, month: MonthLike) -> MonthTargets:
     """The issued targets of any ``month``: its formula targets with its own manual adjustments."""
-    if str(Month.of(month)) == ctx.month:
+    month = str(Month.of(month))
+    if month == ctx.month:
         return ctx.targets
-    formula = month_targets(ctx.tables, month, ctx.params)
-    return apply_adjustments(formula, adjustment_records(ctx.params_file, month))[0]
+    return ctx.shared(f"issued_targets-{month}", lambda: apply_adjustments(
+        month_targets(ctx.tables, month, ctx.params), adjustment_records(ctx.params_file, month))[0])  # fmt: skip
 
 
 def issued_months(ctx: Context, months: list[str]) -> dict[str, MonthTargets]:
@@ -219,9 +231,9 @@ def title(ctx: Context, term: str, assessed: str | None = None) -> None:
 def month_headline(ctx: Context) -> Headline:
     """The month's headline (:func:`kaplan.report.headline.headline`) with the national landing forecast: the sum
     of the regions' landing (docs/method.md §2.3)."""
-    national = int(ctx.landings["region"]["landing"].sum())
-    return headline(ctx.targets.plan, progress_board(ctx, "region"), progress_board(ctx, "dealer"),
-                    lead_facts(ctx.tables), ctx.month, ctx.as_of, national)  # fmt: skip
+    return ctx.shared("headline", lambda: headline(
+        ctx.targets.plan, progress_board(ctx, "region"), progress_board(ctx, "dealer"), lead_facts(ctx.tables),
+        ctx.month, ctx.as_of, int(ctx.landings["region"]["landing"].sum())))  # fmt: skip
 
 
 def save_headline(ctx: Context) -> None:
@@ -278,10 +290,9 @@ def show_figure(fig: go.Figure) -> None:
 
 def progress_board(ctx: Context, level: str) -> pd.DataFrame:
     """The progress board of ``level`` (region, province or dealer) with total rows."""
-    return board_with_totals(
+    return ctx.shared(f"board-{level}", lambda: board_with_totals(
         ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of, level,
-        params=ctx.params, org=ctx.tables.org,
-    )
+        params=ctx.params, org=ctx.tables.org))  # fmt: skip
 
 
 def landing_tables(ctx: Context) -> dict[str, pd.DataFrame]:

@@ -21,7 +21,7 @@ from kaplan.leads.figures import coverage_figure, funnel_figure
 from kaplan.leads.pipeline import LEAD_SHEET_COLUMNS, Pipeline
 from kaplan.leads.registry import funnel
 from kaplan.progress.figures import time_vs_completion_figure
-from kaplan.report.export import checked_trace_types, figure_html, plotly_script
+from kaplan.report.embed import checked_trace_types, figure_html, plotly_script
 from kaplan.report.html import STYLE, html_headline, html_table
 
 REGION_DIR = "regions"  # in the staging folder: regions/<region>/<page>.html, <page>_<month>.xlsx

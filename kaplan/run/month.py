@@ -2,8 +2,9 @@
 
 Steps (each logged with its duration): parameters -> input validation and the passphrases of the
 audiences to encrypt (exit 2 and nothing written on any problem) -> notebooks executed by papermill
-into a staging folder (two at a time; each writes its own Excel workbooks and region pages there)
--> self-contained HTML per notebook -> one folder per audience (:mod:`kaplan.run.audiences`), its
+into a staging folder (two at a time, each exported to self-contained HTML as soon as it is done;
+each writes its own Excel workbooks and region pages there, and they compute the month's shared
+results once, :mod:`kaplan.report.shared`) -> one folder per audience (:mod:`kaplan.run.audiences`), its
 pages encrypted when the parameters say so (:mod:`kaplan.run.seal`) -> each audience's
 ``index.html`` and the version's ``manifest.json`` -> the staging folder renamed into place as
 ``outputs/YYYY-MM/vN`` -> the month indexes rebuilt (:mod:`kaplan.run.index`).
@@ -63,6 +64,7 @@ from kaplan.sample.write import data_folder
 
 log = logging.getLogger(__name__)
 
+SHARED_DIR = ".shared"  # what the notebooks of a run compute once (kaplan.report.shared); never published
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # package data
 
 
@@ -227,13 +229,20 @@ def run_month(
             "language": language,
             "output_dir": str(staging.resolve()),
             "interactive": False,
+            "shared_dir": str(staging / SHARED_DIR),
         }
         (staging / "notebooks").mkdir()
+        (staging / SHARED_DIR).mkdir()
         workdir = Path.cwd().resolve()  # the deployment: kernels find params/ where the run does
+
+        def report_page(report: Report) -> None:
+            _execute(report, notebook_dir, staging, parameters, timings, workdir)
+            with step(f"html export {report.notebook}", timings):
+                _export(report, staging, language)
+
         with step("notebooks", timings), ThreadPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(lambda r: _execute(r, notebook_dir, staging, parameters, timings, workdir), reports))
-        with step("html export", timings), ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda r: _export(r, staging, language), done))
+            list(pool.map(report_page, reports))
+        shutil.rmtree(staging / SHARED_DIR)
         with step("audiences", timings):
             published_to = audiences(staging, params.audiences, month, assessed)
             arrange(staging, published_to)

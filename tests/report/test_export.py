@@ -10,7 +10,8 @@ import papermill as pm
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from kaplan.report.export import PLOTLY_BUNDLE, notebook_html
+from kaplan.report.embed import PLOTLY_BUNDLE
+from kaplan.report.export import notebook_html
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import plotly.offline
 import pytest
 
 from kaplan.core.errors import PublishError
-from kaplan.report.export import BUNDLED_TRACES, PLOTLY_BUNDLE, checked_trace_types, figure_html
+from kaplan.report.embed import BUNDLED_TRACES, PLOTLY_BUNDLE, checked_trace_types, figure_html
 
 VENDOR = PLOTLY_BUNDLE.parent
 PACKAGE = Path(__file__).resolve().parents[2] / "kaplan"

@@ -56,9 +56,17 @@ def staff_scope(tables: Tables) -> pd.DataFrame:
 
 
 def sales_between(data: Tables, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Sales rows with ``start <= date < end``: date, dealer_id, product_id, units."""
+    """Sales rows with ``start <= date < end``: date, dealer_id, product_id, units, in the table's order.
+
+    Sales exported in date order (the usual case) are cut by binary search, a slice instead of a
+    filtered copy of the whole table; the same rows either way.
+    """
     dates = data.sales["date"]
-    return data.sales.loc[(dates >= start) & (dates < end), ["date", "dealer_id", "product_id", "units"]]
+    columns = ["date", "dealer_id", "product_id", "units"]
+    if dates.is_monotonic_increasing:
+        first, stop = dates.searchsorted(start, side="left"), dates.searchsorted(end, side="left")
+        return data.sales.iloc[first:stop][columns]
+    return data.sales.loc[(dates >= start) & (dates < end), columns]
 
 
 def line_units(data: Tables, sales: pd.DataFrame, keys: Mapping[str, pd.Series]) -> pd.Series:

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from kaplan.core.schema import DTYPES, TABLES
 
@@ -79,3 +81,16 @@ class Tables:
 
         joined = "".join(f"{k}={v};" for k, v in sorted(self.hashes.items()))
         return hashlib.sha256(joined.encode()).hexdigest()[:12] if joined else ""
+
+
+def pa_array(values: pd.Series) -> pyarrow.Array:
+    """The arrow strings behind a ``str`` Series (missing cells as nulls), as one array."""
+    array = pyarrow.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pyarrow.ChunkedArray) else array
+
+
+def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
+    """``values.isin(allowed)`` for text, by arrow's hash lookup: pandas 3 loops over ``allowed`` in Python
+    for arrow-backed strings (measured: 1.27 s for 84 k lead ids against 0.02 s here)."""
+    found = pc.is_in(pa_array(values), value_set=pa_array(allowed.drop_duplicates()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype="bool")

@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 from kaplan.core.errors import InputError, Problem, problem_key
 from kaplan.core.glossary import LANGS, label
 from kaplan.core.schema import TABLES, Column, Table
-from kaplan.core.tables import typed
+from kaplan.core.tables import isin, pa_array, typed
 from kaplan.inputs.reading import RawTable, column_letters
 
 log = logging.getLogger(__name__)
@@ -335,18 +335,6 @@ def _dates(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(parsed.where(in_range).astype("datetime64[ns]").to_numpy()[codes], index=text.index)
     bad = message != ""
     return values, pd.Series(message[bad], index=text.index[bad], dtype="str")
-
-
-def pa_array(values: pd.Series) -> pyarrow.Array:
-    """The arrow strings behind a ``str`` Series (missing cells as nulls), as one array."""
-    array = pyarrow.array(values, from_pandas=True)
-    return array.combine_chunks() if isinstance(array, pyarrow.ChunkedArray) else array
-
-
-def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
-    """``values.isin(allowed)`` for text, by arrow's hash lookup (pandas loops in Python here)."""
-    found = pc.is_in(pa_array(values), value_set=pa_array(allowed.drop_duplicates()))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype="bool")
 
 
 def _quoted(values: pd.Series) -> pd.Series:

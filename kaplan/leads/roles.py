@@ -19,6 +19,7 @@ import pandas as pd
 
 from kaplan.core.glossary import Lang, code_labels
 from kaplan.core.schema import ATTITUDES, DECISION_ROLES
+from kaplan.core.tables import isin
 
 ROLE_COLUMNS: dict[str, str] = {r: ("finance_role" if r == "finance" else r) for r in DECISION_ROLES}
 # worse attitude, higher rank
@@ -28,7 +29,7 @@ ATTITUDE_RANK: dict[str, int] = {"support": 0, "neutral": 1, "oppose": 2}
 def role_coverage(leads: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
     """For each lead of ``leads`` (``lead_id`` + any context columns), the attitude per role."""
     named = contacts[contacts["name"].fillna("").str.strip() != ""]
-    named = named[named["lead_id"].isin(leads["lead_id"])]
+    named = named[isin(named["lead_id"], leads["lead_id"])]
     rank = named["attitude"].map(ATTITUDE_RANK)
     worst = rank.groupby([named["lead_id"], named["role"]]).max().unstack()
     worst = worst.reindex(index=leads["lead_id"].to_numpy(), columns=list(DECISION_ROLES))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kaplan.core.glossary import TERMS, Lang, label, with_code_labels
@@ -99,7 +100,8 @@ def _display(frame: pd.DataFrame, lang: Lang, translate_codes: bool) -> pd.DataF
     for column in out.columns:
         if pd.api.types.is_bool_dtype(out[column]):
             flags = out[column]
-            out[column] = flags.map(lambda v: v if pd.isna(v) else (yes if v else no)).astype("object")
+            words = np.where(flags.fillna(False).to_numpy(dtype=bool), yes, no)
+            out[column] = pd.Series(words, index=flags.index, dtype="object").where(flags.notna())
     return out
 
 

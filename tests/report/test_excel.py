@@ -108,3 +108,7 @@ def test_flags_read_yes_no_and_a_missing_flag_is_blank(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(write_workbook(tmp_path / "f.xlsx", {"s": frame}, "en"))["s"]
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [["Yes", "No"], [None, "Yes"],
                                                                              ["No", "Yes"]]  # fmt: skip
+    assert column_width("x", pd.Series([pd.NaT, pd.Timestamp("2026-06-20")]), "date") == 12  # yyyy-mm-dd + 2
+    assert column_width("x", pd.Series([None, float("inf")], dtype="float64"), "int") == 6  # nothing shown
+    assert column_width("x", pd.Series([pd.NA, 12345], dtype="Int64"), "money") == 11  # "12,345 元": 9 + 2
+    assert column_width("x", pd.Series(["北京", None, 7], dtype="object"), "text") == 6  # 北京: 4 + 2

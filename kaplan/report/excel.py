@@ -192,7 +192,8 @@ def column_width(header: str, series: pd.Series, kind: str = "text") -> float:
     always shown whole. A text column with rows but no value (a field to fill in by hand) is
     ``FIELD_WIDTH`` wide.
     """
-    longest_value = max([0, *(display_width(text) for text in shown_text(series, kind).tolist())])
+    # a value is capped at MAX_WIDTH, so its first MAX_WIDTH characters tell its width
+    longest_value = max([0, *(display_width(text[: int(MAX_WIDTH)]) for text in shown_text(series, kind).tolist())])
     if longest_value:
         value_width = min(longest_value + 2, MAX_WIDTH)
     else:

@@ -112,3 +112,5 @@ def test_flags_read_yes_no_and_a_missing_flag_is_blank(tmp_path: Path) -> None:
     assert column_width("x", pd.Series([None, float("inf")], dtype="float64"), "int") == 6  # nothing shown
     assert column_width("x", pd.Series([pd.NA, 12345], dtype="Int64"), "money") == 11  # "12,345 元": 9 + 2
     assert column_width("x", pd.Series(["北京", None, 7], dtype="object"), "text") == 6  # 北京: 4 + 2
+    assert column_width("x", pd.Series(["北" * 30, "y" * 47]), "text") == 50  # 60 columns, capped
+    assert column_width("x", pd.Series(["y" * 47]), "text") == 49

@@ -3,6 +3,8 @@
 XlsxWriter and openpyxl write cell by cell in Python: about 10 s per million cells here, too slow
 for the national pipeline sheet (84 k open leads x 28 columns). This writer builds each column's
 cell XML with vectorised string operations and zips the parts (deterministic: fixed timestamps).
+Text held by arrow (the ``str`` dtype) is used without a copy to Python objects, each escaping pass
+runs only when some cell needs it, and the next rows are built while the last ones are compressed.
 
 Safety by construction: text is always an inline string (``t="inlineStr"``), XML-escaped, with
 characters XML forbids encoded as ``_xHHHH_``; nothing is ever written as a formula, so a cell
@@ -184,22 +186,20 @@ def _number_text(values: pd.Series) -> pa.Array:
     return pc.cast(pa.array(np.where(finite, numbers, 0.0), mask=~finite), pa.string())
 
 
-def _values(series: pd.Series, kind: str) -> tuple[str, pa.Array]:
-    """The type attribute and the XML content of every cell of one column (null for a blank cell)."""
+def _values(series: pd.Series, kind: str) -> tuple[str, pa.Array, str]:
+    """The cell XML around the value (type attribute on), and the value of every cell of one column
+    (null for a blank cell)."""
     if kind == "text":
-        return ' t="inlineStr"><is><t xml:space="preserve">', escaped_text(_strings(series))
+        return ' t="inlineStr"><is><t xml:space="preserve">', escaped_text(_strings(series)), "</t></is></c>"
     if kind == "bool":
         blank = series.isna().to_numpy()
         flags = np.where(series.fillna(False).astype(bool).to_numpy(), "1", "0")
-        return ' t="b"><v>', pa.array(flags, mask=blank)
+        return ' t="b"><v>', pa.array(flags, mask=blank), "</v></c>"
     if kind == "date":
         stamps = pd.to_datetime(series, errors="coerce")
         days = (stamps.to_numpy().astype("datetime64[D]") - EXCEL_EPOCH).astype("int64")
-        return "><v>", pc.cast(pa.array(days, mask=stamps.isna().to_numpy()), pa.string())
-    return "><v>", _number_text(series)
-
-
-_CLOSE = {' t="inlineStr"><is><t xml:space="preserve">': "</t></is></c>"}
+        return "><v>", pc.cast(pa.array(days, mask=stamps.isna().to_numpy()), pa.string()), "</v></c>"
+    return "><v>", _number_text(series), "</v></c>"
 
 
 def column_cells(series: pd.Series, kind: str, letter: str, rows: pa.Array, styles: pa.Array | str | None = None
@@ -209,10 +209,8 @@ def column_cells(series: pd.Series, kind: str, letter: str, rows: pa.Array, styl
     ``styles``: the cellXfs index of each cell as text, or one for all (default: the plain style of ``kind``).
     """
     style = styles if styles is not None else str(style_index(kind))
-    opening, content = _values(series, kind)
-    return pc.binary_join_element_wise(
-        '<c r="', letter, rows, '" s="', style, '"', opening, content, _CLOSE.get(opening, "</v></c>"), ""
-    )
+    opening, content, closing = _values(series, kind)
+    return pc.binary_join_element_wise('<c r="', letter, rows, '" s="', style, '"', opening, content, closing, "")
 
 
 def _variant_codes(sheet: Sheet, start: int, stop: int) -> np.ndarray | None:

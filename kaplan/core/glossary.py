@@ -715,8 +715,16 @@ def code_label(column: str, code: str, lang: Lang = "zh") -> str:
 
 
 def code_labels(values: pd.Series, column: str, lang: Lang = "zh") -> pd.Series:
-    """The codes of ``column`` in ``lang``; a value that is not a code text (blank, number) stays as it is."""
-    return values.map(lambda v: code_label(column, v, lang) if isinstance(v, str) else v)
+    """The codes of ``column`` in ``lang``; a value that is not a code text (blank, number) stays as it is.
+
+    A text column (string dtype) is translated once per distinct code and keeps its dtype, also when
+    every value is blank; any other column value by value.
+    """
+    if not isinstance(values.dtype, pd.StringDtype):
+        return values.map(lambda v: code_label(column, v, lang) if isinstance(v, str) else v)
+    codes, uniques = pd.factorize(values)
+    labels = pd.array([code_label(column, code, lang) for code in uniques], dtype=values.dtype)
+    return pd.Series(labels.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def with_code_labels(frame: pd.DataFrame, columns: Iterable[str], lang: Lang = "zh") -> pd.DataFrame:

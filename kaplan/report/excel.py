@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kaplan.core.glossary import TERMS, Lang, label, with_code_labels
@@ -99,7 +100,8 @@ def _display(frame: pd.DataFrame, lang: Lang, translate_codes: bool) -> pd.DataF
     for column in out.columns:
         if pd.api.types.is_bool_dtype(out[column]):
             flags = out[column]
-            out[column] = flags.map(lambda v: v if pd.isna(v) else (yes if v else no)).astype("object")
+            words = np.where(flags.fillna(False).to_numpy(dtype=bool), yes, no)
+            out[column] = pd.Series(words, index=flags.index, dtype="object").where(flags.notna())
     return out
 
 
@@ -173,13 +175,14 @@ def shown_text(series: pd.Series, kind: str) -> pd.Series:
     """The text a spreadsheet shows for each value of ``series`` in format ``kind`` (for widths)."""
     values = series.head(200)
     if kind in ("int", "float", "share", "money"):
-        numbers = pd.to_numeric(values, errors="coerce")
-        formats = {"int": "{:,.0f}", "float": "{:,.2f}", "share": "{:.1%}", "money": "{:,.0f} 元"}
-        return numbers.map(lambda v: "" if pd.isna(v) or v in (float("inf"), float("-inf"))
-                           else formats[kind].format(v))  # fmt: skip
-    if kind == "date":
-        return values.map(lambda v: "" if pd.isna(v) else "yyyy-mm-dd")
-    return values.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+        numbers = pd.to_numeric(values, errors="coerce").tolist()
+        form = {"int": "{:,.0f}", "float": "{:,.2f}", "share": "{:.1%}", "money": "{:,.0f} 元"}[kind]
+        texts = ["" if pd.isna(v) or v in (float("inf"), float("-inf")) else form.format(v) for v in numbers]
+    elif kind == "date":
+        texts = ["" if blank else "yyyy-mm-dd" for blank in values.isna().tolist()]
+    else:
+        texts = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values.tolist()]
+    return pd.Series(texts, index=values.index, dtype="object")
 
 
 def column_width(header: str, series: pd.Series, kind: str = "text") -> float:
@@ -189,8 +192,8 @@ def column_width(header: str, series: pd.Series, kind: str = "text") -> float:
     always shown whole. A text column with rows but no value (a field to fill in by hand) is
     ``FIELD_WIDTH`` wide.
     """
-    values = shown_text(series, kind)
-    longest_value = max([0, *values.map(display_width)])
+    # a value is capped at MAX_WIDTH, so its first MAX_WIDTH characters tell its width
+    longest_value = max([0, *(display_width(text[: int(MAX_WIDTH)]) for text in shown_text(series, kind).tolist())])
     if longest_value:
         value_width = min(longest_value + 2, MAX_WIDTH)
     else:

@@ -9,6 +9,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kaplan.core.glossary import code_labels
 from kaplan.report.excel import (
     column_width,
     display_width,
@@ -88,3 +89,28 @@ def test_widths_come_from_what_is_shown_and_headers_are_never_cut() -> None:
     assert column_width("x", pd.Series([1234567]), "int") == 11  # "1,234,567" + 2
     assert column_width("x", pd.Series(["y" * 300]), "text") == 50  # long text capped
     assert column_width("整改要求", pd.Series(["", ""]), "text") == 24  # a blank field to fill in by hand
+
+
+def test_code_labels_translate_each_code_and_keep_the_rest() -> None:
+    text = pd.Series(["command", None, "work", "command", "no such code"], index=[4, 3, 2, 1, 0], name="line",
+                     dtype="str")  # fmt: skip
+    labelled = code_labels(text, "line")
+    assert labelled.dtype == text.dtype and labelled.index.tolist() == [4, 3, 2, 1, 0] and labelled.name == "line"
+    assert labelled.fillna("blank").tolist() == ["指挥车", "blank", "作业车", "指挥车", "no such code"]
+    assert code_labels(pd.Series([None, None], dtype="str"), "line").dtype == "str"  # all blank: still text
+    mixed = code_labels(pd.Series(["work", 3, None, 2.5], dtype="object"), "line", "en")
+    assert mixed.tolist() == ["Work vehicles", 3, None, 2.5]  # a value that is not text stays as it is
+    assert code_labels(pd.Series(["command"], dtype="category"), "line").tolist() == ["指挥车"]
+
+
+def test_flags_read_yes_no_and_a_missing_flag_is_blank(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"stale": pd.Series([True, None, False], dtype="boolean"), "overdue": [False, True, True]})
+    sheet = openpyxl.load_workbook(write_workbook(tmp_path / "f.xlsx", {"s": frame}, "en"))["s"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [["Yes", "No"], [None, "Yes"],
+                                                                             ["No", "Yes"]]  # fmt: skip
+    assert column_width("x", pd.Series([pd.NaT, pd.Timestamp("2026-06-20")]), "date") == 12  # yyyy-mm-dd + 2
+    assert column_width("x", pd.Series([None, float("inf")], dtype="float64"), "int") == 6  # nothing shown
+    assert column_width("x", pd.Series([pd.NA, 12345], dtype="Int64"), "money") == 11  # "12,345 元": 9 + 2
+    assert column_width("x", pd.Series(["北京", None, 7], dtype="object"), "text") == 6  # 北京: 4 + 2
+    assert column_width("x", pd.Series(["北" * 30, "y" * 47]), "text") == 50  # 60 columns, capped
+    assert column_width("x", pd.Series(["y" * 47]), "text") == 49

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -9,8 +11,17 @@ import openpyxl
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
 
-from kaplan.report.xlsx import MAX_TEXT, Sheet, column_letter, write_xlsx
+from kaplan.report.xlsx import (
+    COMPRESS_LEVEL,
+    MAX_TEXT,
+    Sheet,
+    column_letter,
+    sheet_xml_parts,
+    style_index,
+    write_xlsx,
+)
 
 
 def _sheet(frame: pd.DataFrame, kinds: list[str]) -> Sheet:
@@ -106,3 +117,65 @@ def test_a_printed_sheet_has_its_title_block_rows_styles_and_print_setup(tmp_pat
     assert ws["C6"].fill.fill_type is None
     assert [ws["A10"].value, ws["A11"].value, ws["A12"].value] == ["note", None, "sign here"]
     assert ws.oddHeader.left.text == "hdr" and ws.page_setup.orientation == "landscape"
+
+
+TRICKY = ["_x0041_", "_X004a_", "_x005F_", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "北京市公安局", "&amp;", "<t>",
+          "\r", "\r\n", "\x00", "\x1f", "\t", " ", "]]>", "\u2028", "😀"]  # fmt: skip
+# any character but surrogates and the two non-characters U+FFFE, U+FFFF (readers keep those as _xFFFE_)
+CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff")
+ANY_TEXT = st.lists(st.one_of(st.text(CHARACTERS, max_size=12), st.sampled_from(TRICKY)), max_size=4).map("".join)
+
+
+def _calamine(path: Path, rows: int) -> list[str]:
+    """Column A below the header as Excel reads it (``_xHHHH_`` decoded), '' for a blank cell."""
+    read = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("data").to_python()
+    values = [row[0] for row in read[1:]]
+    return values + [""] * (rows - len(values))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ANY_TEXT, min_size=1, max_size=12), st.sampled_from(["str", "object"]))
+def test_any_text_reads_back_exactly(tmp_path_factory, texts: list[str], dtype: str) -> None:
+    # control characters, _xHHHH_ lookalikes, formulas, CJK: what a reader decodes is the text given
+    frame = pd.DataFrame({"t": pd.Series(texts, dtype=dtype)})
+    path = write_xlsx(tmp_path_factory.mktemp("a") / "a.xlsx", [_sheet(frame, ["text"])])
+    assert _calamine(path, len(texts)) == texts
+    sheet = openpyxl.load_workbook(path)["data"]
+    assert {sheet.cell(row=r, column=1).data_type for r in range(2, len(texts) + 2)} <= {"s", "n"}  # n: blank
+
+
+def test_text_held_by_arrow_or_as_objects_writes_the_same_bytes(tmp_path: Path) -> None:
+    texts = ["a & b", None, "", "=1+1", "x\x01", "_x0041_", "北京"] * 3
+    held = pd.concat([pd.Series(texts[:10], dtype="str"), pd.Series(texts[10:], dtype="str")], ignore_index=True)
+    assert held.array._pa_array.num_chunks == 2  # arrow holds the column in two pieces
+    arrow = pd.DataFrame({"t": held, "n": range(21)})
+    objects = pd.DataFrame({"t": pd.Series(texts, dtype="object"), "n": range(21)})
+    one = write_xlsx(tmp_path / "1.xlsx", [_sheet(arrow, ["text", "int"])]).read_bytes()
+    two = write_xlsx(tmp_path / "2.xlsx", [_sheet(objects, ["text", "int"])]).read_bytes()
+    assert one == two
+    assert _calamine(tmp_path / "1.xlsx", 21)[:7] == ["a & b", "", "", "=1+1", "x\x01", "_x0041_", "北京"]
+
+
+def test_rows_in_several_chunks_keep_their_cells_and_styles() -> None:
+    frame = pd.DataFrame({"t": ["a", None, "c", "d", "e"], "n": [1.5, float("inf"), 3.0, None, 5.0]})
+    sheet = Sheet("data", ["t", "n"], [frame["t"], frame["n"]], ["text", "float"], [10.0, 10.0],
+                  row_kinds=pd.Series(["", "", "subtotal", "", "total"]),
+                  alerts=[None, pd.Series([False, False, False, True, True])])  # fmt: skip
+    whole = b"".join(bytes(part) for part in sheet_xml_parts(sheet))
+    chunked = b"".join(bytes(part) for part in sheet_xml_parts(sheet, chunk_rows=2))
+    assert whole == chunked
+    xml = whole.decode("utf-8")
+    assert '<c r="B4" s="' + str(style_index("float", "subtotal")) + '"><v>3</v></c>' in xml
+    assert '<c r="B6" s="' + str(style_index("float", "alert")) + '"><v>5</v></c>' in xml
+    assert '<row r="3"></row>' in xml  # a row of blank cells: no cell at all
+    assert '<c r="A5" s="' + str(style_index("text")) + '" t="inlineStr">' in xml
+
+
+def test_sheet_members_are_deflated_at_the_writers_level(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"t": ["lead"] * 1000})
+    path = write_xlsx(tmp_path / "z.xlsx", [_sheet(frame, ["text"])])
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+        data = archive.read(member)
+    fast = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    assert member.compress_size == len(fast.compress(data) + fast.flush())

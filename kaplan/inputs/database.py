@@ -9,6 +9,8 @@ numbers their digits): the rows then go through exactly the validation of a file
 instead of a spreadsheet row (:func:`keyed_problems`).
 
 The content hash of a table (what the cache and the manifest record) is computed from that text.
+SQLAlchemy is imported by the functions that open a URL: a report kernel reading a folder does not
+pay its import (~0.5 s).
 """
 
 from __future__ import annotations
@@ -18,18 +20,18 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 import pyarrow as pa
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from kaplan.core.errors import InputError, Problem
 from kaplan.core.params import Database
 from kaplan.core.schema import TABLE_NAMES, TABLES
 from kaplan.inputs.reading import RawTable, column_text
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _FIRST_IN_ROW = re.compile(r" \(first in row [0-9]+\)")
@@ -42,6 +44,9 @@ def is_database_url(source: object) -> bool:
 
 def redacted(url: str) -> str:
     """The URL without its password, as it may be printed and recorded."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -80,6 +85,9 @@ def read_database(
     url: str, database: Database
 ) -> tuple[dict[str, RawTable | None], dict[str, str], list[Problem], list[Problem]]:
     """(each table read as text, or None when absent and allowed; content hashes; problems; warnings)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
     shown = redacted(url)
     missing = missing_sqlite_file(url)
     if missing:
@@ -113,6 +121,9 @@ def read_database(
 
 def missing_sqlite_file(url: str) -> str | None:
     """The file of a ``sqlite://`` URL when it does not exist (SQLite would create it empty), else None."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -136,7 +147,7 @@ def _absent(name: str, db_table: str, shown: str) -> Problem:
     )
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def _reason(exc: Exception) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
@@ -148,6 +159,8 @@ def read_db_table(
     connection: sa.Connection, name: str, db_table: str, schema: str | None, database: Database, shown: str
 ) -> DatabaseTable:
     """Every column of ``db_table`` as text under its kaplan name, rows in key order (1..n)."""
+    import sqlalchemy as sa
+
     db_names = [c["name"] for c in sa.inspect(connection).get_columns(db_table, schema=schema)]
     to_kaplan = {database.column(name, c): c for c in TABLES[name].column_names}
     headers = tuple(to_kaplan.get(c, c) for c in db_names)

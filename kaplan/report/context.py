@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
-import plotly.io as pio
 from IPython.display import HTML, display
 
 from kaplan.assessment.assess import Assessment
@@ -205,7 +204,9 @@ def _existing(path: Path) -> Path | None:
 
 
 def _configure_display() -> None:
-    pio.renderers.default = "plotly_mimetype"
+    """Table display options and the report style. Figures are shown as their mime bundle
+    (:func:`show_figure`), not through plotly's renderers, whose import pulls in nbformat and jsonschema:
+    seconds in every kernel."""
     pd.set_option("display.max_columns", 40)
     _display_html(f"<style>{STYLE}</style>")
 

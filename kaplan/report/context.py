@@ -16,9 +16,9 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython.display import HTML, display
@@ -46,7 +46,7 @@ from kaplan.report.headline import Headline, headline, headline_sentences, regio
 from kaplan.report.html import STYLE, html_headline, html_notes, html_table
 from kaplan.report.issue import regional_packs
 from kaplan.report.regions import REGION_DIR, Part, of_region, region_names, region_page, region_sheets
-from kaplan.report.shared import shared
+from kaplan.report.shared import share_ahead, shared
 from kaplan.sample.write import data_folder
 
 if TYPE_CHECKING:
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 RECORD_NAME = re.compile(r"\d{4,}\.json")
 HEADLINE_FILE = "headline.json"
 
@@ -81,30 +80,28 @@ class Context:
     def label(self, term: str) -> str:
         return label(term, self.lang)
 
-    def shared(self, name: str, compute: Callable[[], T]) -> T:
-        """``compute()`` once per run (:func:`kaplan.report.shared.shared`); ``name`` says what it is."""
-        return shared(self.shared_dir, name, compute)
+    def shared(self, name: str) -> Any:
+        """The shared result ``name`` (:func:`shared_results`), computed once per run (:mod:`kaplan.report.shared`)."""
+        return shared(self.shared_dir, name, shared_results(self)[name])
 
     @cached_property
     def facts(self) -> pd.DataFrame:
-        return self.shared("facts", lambda: sales_facts(self.tables))
+        return self.shared("facts")
 
     @cached_property
     def formula_targets(self) -> MonthTargets:
         """The month's targets as the formula splits them (docs/method.md §2.2), before any adjustment."""
-        return self.shared(f"formula_targets-{self.month}", lambda: month_targets(self.tables, self.month, self.params))
+        return self.shared(f"formula_targets-{self.month}")
 
     @cached_property
     def pipeline(self) -> lead_pipeline.Pipeline:
         """The scored leads, customer tiers and open leads as of the as-of date (docs/method.md §2.4)."""
-        return self.shared("pipeline", lambda: lead_pipeline.build(self.tables, self.params, self.month, self.as_of))
+        return self.shared("pipeline")
 
     @cached_property
     def landings(self) -> dict[str, pd.DataFrame]:
         """Where the month will land, per level (docs/method.md §2.3): :func:`kaplan.plan.landing.landing_by_level`."""
-        return self.shared("landings", lambda: landing.landing_by_level(
-            self.facts, self.pipeline.open, landing.lead_lines(self.tables.leads, self.tables.products), self.targets,
-            self.tables.org, self.as_of, self.params.landing))  # fmt: skip
+        return self.shared("landings")
 
     @cached_property
     def records(self) -> list[Record]:
@@ -139,8 +136,43 @@ def context(
     if out:
         out.mkdir(parents=True, exist_ok=True)
     _configure_display()
-    return Context(month, stamp, lang, tables, params, folder, out, interactive, params_file=params_file,
-                   shared_dir=Path(shared_dir) if shared_dir else None)  # fmt: skip
+    ctx = Context(month, stamp, lang, tables, params, folder, out, interactive, params_file=params_file,
+                  shared_dir=Path(shared_dir) if shared_dir else None)  # fmt: skip
+    share_ahead(ctx.shared_dir, shared_results(ctx))
+    return ctx
+
+
+def shared_results(ctx: Context) -> dict[str, Callable[[], object]]:
+    """What the notebooks of a run compute once and share, by name, in the order a kernel computes them ahead
+    (:func:`kaplan.report.shared.share_ahead`): the sales facts, the pipeline, the month's targets, the
+    headline's parts, then the issued targets of the 12 months before (the landing backtest's; the assessment
+    and the issue packs use some of them)."""
+    months = [str(Month.of(ctx.month) - k) for k in range(1, landing.BACKTEST_MONTHS + 1)]
+    return {
+        "facts": lambda: sales_facts(ctx.tables),
+        "pipeline": lambda: lead_pipeline.build(ctx.tables, ctx.params, ctx.month, ctx.as_of),
+        f"formula_targets-{ctx.month}": lambda: month_targets(ctx.tables, ctx.month, ctx.params),
+        "lead_facts": lambda: lead_facts(ctx.tables),
+        "landings": lambda: landing.landing_by_level(
+            ctx.facts, ctx.pipeline.open, landing.lead_lines(ctx.tables.leads, ctx.tables.products), ctx.targets,
+            ctx.tables.org, ctx.as_of, ctx.params.landing),
+        **{f"board-{level}": partial(_board, ctx, level) for level in ("region", "dealer")},
+        "headline": lambda: headline(
+            ctx.targets.plan, progress_board(ctx, "region"), progress_board(ctx, "dealer"), ctx.shared("lead_facts"),
+            ctx.month, ctx.as_of, int(ctx.landings["region"]["landing"].sum())),
+        "board-province": partial(_board, ctx, "province"),
+        **{f"issued_targets-{m}": partial(_issued, ctx, m) for m in months},
+    }  # fmt: skip
+
+
+def _board(ctx: Context, level: str) -> pd.DataFrame:
+    return board_with_totals(ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of,
+                             level, params=ctx.params, org=ctx.tables.org)  # fmt: skip
+
+
+def _issued(ctx: Context, month: str) -> MonthTargets:
+    formula = month_targets(ctx.tables, month, ctx.params)
+    return apply_adjustments(formula, adjustment_records(ctx.params_file, month))[0]
 
 
 def adjustment_records(params_file: str | Path | None, month: MonthLike) -> list[Record]:
@@ -157,8 +189,7 @@ def issued_targets(ctx: Context, month: MonthLike) -> MonthTargets:
     month = str(Month.of(month))
     if month == ctx.month:
         return ctx.targets
-    return ctx.shared(f"issued_targets-{month}", lambda: apply_adjustments(
-        month_targets(ctx.tables, month, ctx.params), adjustment_records(ctx.params_file, month))[0])  # fmt: skip
+    return shared(ctx.shared_dir, f"issued_targets-{month}", partial(_issued, ctx, month))
 
 
 def issued_months(ctx: Context, months: list[str]) -> dict[str, MonthTargets]:
@@ -232,9 +263,7 @@ def title(ctx: Context, term: str, assessed: str | None = None) -> None:
 def month_headline(ctx: Context) -> Headline:
     """The month's headline (:func:`kaplan.report.headline.headline`) with the national landing forecast: the sum
     of the regions' landing (docs/method.md §2.3)."""
-    return ctx.shared("headline", lambda: headline(
-        ctx.targets.plan, progress_board(ctx, "region"), progress_board(ctx, "dealer"), lead_facts(ctx.tables),
-        ctx.month, ctx.as_of, int(ctx.landings["region"]["landing"].sum())))  # fmt: skip
+    return ctx.shared("headline")
 
 
 def save_headline(ctx: Context) -> None:
@@ -291,9 +320,7 @@ def show_figure(fig: go.Figure) -> None:
 
 def progress_board(ctx: Context, level: str) -> pd.DataFrame:
     """The progress board of ``level`` (region, province or dealer) with total rows."""
-    return ctx.shared(f"board-{level}", lambda: board_with_totals(
-        ctx.facts, ctx.tables.annual_targets, getattr(ctx.targets, level), ctx.month, ctx.as_of, level,
-        params=ctx.params, org=ctx.tables.org))  # fmt: skip
+    return ctx.shared(f"board-{level}")
 
 
 def landing_tables(ctx: Context) -> dict[str, pd.DataFrame]:

@@ -7,7 +7,10 @@ of earlier months; computed in every kernel these cost seconds each at national 
 (benchmarks/RESULTS.md, bench_run). The run hands every notebook the same ``shared_dir``
 (docs/operations.md §1): the first kernel that needs a result computes it while holding that
 result's lock and writes it atomically; a kernel needing it at the same time waits on the lock and
-reads it back instead of computing it again.
+reads it back instead of computing it again. So that the kernels starting together do not wait on
+one another, each first computes ahead (:func:`share_ahead`) every result that no kernel has
+computed or is computing, in a fixed order: the work spreads over the kernels, and each result is
+still computed once.
 
 The folder lives inside the run's staging folder and is removed before the version is published, so
 it is never part of a version; it is read only by the kernels of the run that wrote it. Blank
@@ -24,7 +27,7 @@ import logging
 import os
 import pickle
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -52,6 +55,32 @@ def shared(folder: Path | None, name: str, compute: Callable[[], T]) -> T:
         _write(path, value)
         log.debug("shared %s computed", name)
         return value
+
+
+def share_ahead(folder: Path | None, tasks: Mapping[str, Callable[[], object]]) -> list[str]:
+    """Compute and write, in order, each of ``tasks`` (name -> compute) that is neither written nor being
+    computed by another kernel (its lock is free); the names computed here. A task may read other shared
+    results (they are awaited), never its own name. ``folder`` None: nothing."""
+    if folder is None:
+        return []
+    done = []
+    for name, compute in tasks.items():
+        path = folder / f"{name}{SUFFIX}"
+        if path.exists():
+            continue
+        with open(folder / f"{name}.lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # another kernel is computing it
+            try:
+                if not path.exists():
+                    _write(path, compute())
+                    done.append(name)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    log.debug("computed ahead: %s", ", ".join(done))
+    return done
 
 
 @contextmanager

@@ -91,8 +91,19 @@ def step(name: str, timings: dict[str, float]) -> Iterator[None]:
     log.info("%s done in %.1f s", name, timings[name])
 
 
+# the order the run starts the notebooks in: the longest first (benchmarks/RESULTS.md, bench_run), so that
+# the two workers finish together; the first two also compute the shared results (kaplan.report.shared)
+LONGEST_FIRST = ("03_pipeline", "02_progress", "01_targets", "04_assessment")
+
+
 def available_reports(folder: Path = NOTEBOOK_DIR) -> list[Report]:
     return [r for r in REPORTS if (folder / f"{r.notebook}.ipynb").exists()]
+
+
+def longest_first(reports: list[Report]) -> list[Report]:
+    """``reports`` in the order the run starts them (:data:`LONGEST_FIRST`; another notebook last)."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    return sorted(reports, key=lambda r: rank.get(r.notebook, len(rank)))
 
 
 @dataclass(frozen=True)
@@ -241,7 +252,7 @@ def run_month(
                 _export(report, staging, language)
 
         with step("notebooks", timings), ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(report_page, reports))
+            list(pool.map(report_page, longest_first(reports)))
         shutil.rmtree(staging / SHARED_DIR)
         with step("audiences", timings):
             published_to = audiences(staging, params.audiences, month, assessed)

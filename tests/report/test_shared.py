@@ -12,7 +12,7 @@ import pytest
 from faults import KILLED, killed_at, raised_at, steps
 
 from kaplan.report import context as report
-from kaplan.report.shared import SUFFIX, shared
+from kaplan.report.shared import SUFFIX, share_ahead, shared
 
 FRAME = pd.DataFrame({"region": ["华东大区", "华北大区"], "units": [3705, 2014]})
 
@@ -113,11 +113,48 @@ def test_notebooks_of_a_run_compute_the_months_targets_once(small_dir: Path, tmp
     folder = tmp_path / "shared"
     folder.mkdir()
     first = report.context("2026-06", "2026-06-20", str(small_dir), shared_dir=str(folder))
+    # the first kernel computed ahead the month's targets and those of the 12 months before
+    before = [f"2025-{m:02d}" for m in range(6, 13)] + [f"2026-{m:02d}" for m in range(1, 6)]
+    assert sorted(calls) == sorted(["2026-06", *before])
+    assert {p.name for p in folder.glob(f"*{SUFFIX}")} >= {
+        "facts.pickle", "pipeline.pickle", "landings.pickle", "headline.pickle", "board-province.pickle",
+        *(f"issued_targets-{m}.pickle" for m in before)}  # fmt: skip
     second = report.context("2026-06", "2026-06-20", str(small_dir), shared_dir=str(folder))
-    alone = report.context("2026-06", "2026-06-20", str(small_dir))
     pd.testing.assert_frame_equal(first.targets.dealer, second.targets.dealer)
     pd.testing.assert_frame_equal(report.issued_targets(first, "2026-05").dealer,
                                   report.issued_targets(second, "2026-05").dealer)  # fmt: skip
-    assert calls == ["2026-06", "2026-05"]  # the second notebook read both
+    assert report.month_headline(first) == report.month_headline(second)
+    assert len(calls) == 13  # the second kernel read everything
+    alone = report.context("2026-06", "2026-06-20", str(small_dir))
     pd.testing.assert_frame_equal(alone.targets.dealer, second.targets.dealer)
-    assert calls == ["2026-06", "2026-05", "2026-06"]  # without a folder: computed here
+    pd.testing.assert_frame_equal(report.issued_targets(alone, "2026-05").dealer,
+                                  report.issued_targets(second, "2026-05").dealer)  # fmt: skip
+    assert calls[13:] == ["2026-06", "2026-05"]  # without a folder: computed here, when asked
+
+
+def _busy(folder: Path, name: str, ready: Path, release: Path) -> None:
+    """Hold ``name``'s lock (another kernel computing it) until ``release`` exists."""
+    def compute() -> int:
+        ready.touch()
+        while not release.exists():
+            time.sleep(0.01)
+        return 7
+
+    shared(folder, name, compute)
+
+
+def test_computing_ahead_skips_what_another_kernel_is_computing_and_what_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    shared(folder, "facts", lambda: 1)
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    other = multiprocessing.get_context("fork").Process(target=_busy, args=(folder, "pipeline", ready, release))
+    other.start()
+    while not ready.exists():
+        time.sleep(0.01)
+    done = share_ahead(folder, {"facts": lambda: 2, "pipeline": lambda: 3, "landings": lambda: 4})
+    release.touch()
+    other.join(30)
+    assert done == ["landings"]
+    assert [shared(folder, n, lambda: 0) for n in ("facts", "pipeline", "landings")] == [1, 7, 4]
+    assert share_ahead(None, {"facts": lambda: 2}) == []

@@ -27,6 +27,7 @@ from kaplan.assessment.assess import Assessment
 from kaplan.assessment.rectification import notices
 from kaplan.core.facts import sales_facts
 from kaplan.core.glossary import Lang, check_lang, label
+from kaplan.core.memory import release_memory
 from kaplan.core.months import Month, MonthLike, as_of_date
 from kaplan.core.params import Params, adjustments_dir, load_params, locks_dir
 from kaplan.core.tables import Tables
@@ -138,7 +139,8 @@ def context(
     _configure_display()
     ctx = Context(month, stamp, lang, tables, params, folder, out, interactive, params_file=params_file,
                   shared_dir=Path(shared_dir) if shared_dir else None)  # fmt: skip
-    share_ahead(ctx.shared_dir, shared_results(ctx))
+    if share_ahead(ctx.shared_dir, shared_results(ctx)):
+        release_memory()
     return ctx
 
 
@@ -371,6 +373,7 @@ def save_workbook(
     path = ctx.output_dir / workbook_name(ctx, name, month)
     write_workbook(path, sheets, ctx.lang)
     log.info("wrote %s", path)
+    release_memory()  # the workbook's XML, before the next large step
 
 
 def region_headlines(ctx: Context, boards: dict[str, pd.DataFrame], landings: dict[str, pd.DataFrame]

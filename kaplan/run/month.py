@@ -30,6 +30,7 @@ from kaplan.assessment.assess import assessed_month
 from kaplan.core.errors import KaplanError, PublishError
 from kaplan.core.files import sha256_file
 from kaplan.core.glossary import Lang, check_lang, label
+from kaplan.core.memory import release_memory
 from kaplan.core.months import Month, as_of_date
 from kaplan.core.params import (
     NATIONAL_AUDIENCES,
@@ -170,27 +171,6 @@ def adjustment_hashes(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
     return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.glob("*/*.json"))}
-
-
-def release_memory() -> None:
-    """Hand freed memory back to the system before the notebook kernels start.
-
-    Validation of a national folder leaves ~500 MB in the allocators' free lists (arrow's pool
-    and glibc's heap) that the kernels would otherwise have to share the machine with.
-    """
-    import ctypes
-    import ctypes.util
-    import gc
-
-    import pyarrow as pa
-
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    libc = ctypes.util.find_library("c")
-    if libc:
-        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
-        if trim is not None:
-            trim(0)
 
 
 def run_month(

@@ -303,8 +303,9 @@ def _page_xml(sheet: Sheet) -> str:
     )
 
 
-def sheet_xml_parts(sheet: Sheet, chunk_rows: int = 20_000) -> Iterator[bytes | pa.Buffer]:
-    """The worksheet XML in UTF-8 pieces, ``chunk_rows`` data rows at a time (bounded memory)."""
+def sheet_xml_parts(sheet: Sheet, chunk_rows: int = 5_000) -> Iterator[bytes | pa.Buffer]:
+    """The worksheet XML in UTF-8 pieces, ``chunk_rows`` data rows at a time (bounded memory: the national lead
+    sheet holds ~100 MB less at 5,000 rows than at 20,000, for ~10 % more time, benchmarks/RESULTS.md)."""
     n_rows = len(sheet.columns[0]) if sheet.columns else 0
     h = sheet.header_row
     letters = [column_letter(j) for j in range(len(sheet.headers))]

@@ -14,20 +14,14 @@ draw fails the export rather than drawing blank.
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 
-# jsonschema, under nbformat, imports rfc3987_syntax when it is installed (JupyterLab pulls it in through
-# jupyter-events) and that module builds Earley parsers at import: 4.5 s measured on every run. No
-# notebook schema uses its IRI formats, so this process takes the module as absent.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
 
-import nbformat  # noqa: E402
-from nbconvert import HTMLExporter  # noqa: E402
-from nbconvert.preprocessors import Preprocessor  # noqa: E402
-from nbformat import NotebookNode  # noqa: E402
-
-from kaplan.report.embed import checked_trace_types, figure_html, plotly_script  # noqa: E402
+from kaplan.report.embed import checked_trace_types, figure_html, plotly_script
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

@@ -5,7 +5,7 @@ parameters, as-of date, adjustment records). Each of them needs the month's sale
 scored pipeline, landing forecast, progress boards and headline, and several need the issued targets
 of earlier months; computed in every kernel these cost seconds each at national scale
 (benchmarks/RESULTS.md, bench_run). The run hands every notebook the same ``shared_dir``
-(docs/operations.md §1): the first kernel that needs a result computes it while holding that
+(docs/operations.md "Publishing"): the first kernel that needs a result computes it while holding that
 result's lock and writes it atomically; a kernel needing it at the same time waits on the lock and
 reads it back instead of computing it again. So that the kernels starting together do not wait on
 one another, each first computes ahead (:func:`share_ahead`) every result that no kernel has

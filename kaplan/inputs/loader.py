@@ -45,6 +45,7 @@ from kaplan.core.tables import Tables, typed
 from kaplan.inputs.database import is_database_url, keyed_problems, read_database
 from kaplan.inputs.lock import verify_locks
 from kaplan.inputs.reading import SUFFIXES, RawTable, read_table, table_files
+from kaplan.inputs.validate import check_tables, final_frame, input_error
 
 log = logging.getLogger(__name__)
 
@@ -170,11 +171,7 @@ def validated_tables(
 def checked_tables(
     raws: dict[str, RawTable | None], hashes: dict[str, str], problems: list[Problem], warnings: list[Problem]
 ) -> Tables:
-    """Check every table read; raise one InputError with every problem, or return the tables.
-
-    Validation (pandera) is imported here: a notebook kernel reading the cache never needs it."""
-    from kaplan.inputs.validate import check_tables, final_frame, input_error
-
+    """Check every table read; raise one InputError with every problem, or return the tables."""
     checked = check_tables(raws)
     all_problems = keyed_problems(problems + checked.problems, raws)
     all_warnings = keyed_problems(warnings + checked.warnings, raws)

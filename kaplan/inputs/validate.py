@@ -25,6 +25,9 @@ Everything else is a :class:`~kaplan.core.errors.Problem` on the cell, with the 
 - keys unique (each repeat names the key values and the row of the first occurrence);
 - references: every non-blank id must exist in the referenced table;
 - a table with no rows, unless the contract allows it.
+
+pandera is imported by the two functions that use it: a notebook kernel, which reads validated
+tables from the cache, does not pay its import.
 """
 
 from __future__ import annotations
@@ -36,10 +39,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
@@ -48,6 +51,9 @@ from kaplan.core.glossary import LANGS, label
 from kaplan.core.schema import TABLES, Column, Table
 from kaplan.core.tables import isin, pa_array, typed
 from kaplan.inputs.reading import RawTable, column_letters
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 log = logging.getLogger(__name__)
 
@@ -373,6 +379,8 @@ def range_text(column: Column) -> str:
 @cache
 def pandera_schema(name: str) -> pa.DataFrameSchema:
     """The per-column checks of table ``name`` (values already converted to their kind)."""
+    import pandera.pandas as pa
+
     spec = TABLES[name]
     columns = {}
     for column in spec.columns:
@@ -392,6 +400,8 @@ def pandera_schema(name: str) -> pa.DataFrameSchema:
 
 def pandera_problems(spec: Table, values: pd.DataFrame, text: pd.DataFrame) -> list[Problem]:
     """Range and code failures of the converted ``values`` (missing cells are not checked here)."""
+    import pandera.pandas as pa
+
     try:
         pandera_schema(spec.name).validate(_codes_as_categories(spec, values), lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -46,6 +46,7 @@ from kaplan.inputs.database import is_database_url, redacted
 from kaplan.inputs.loader import database_snapshot, load_tables
 from kaplan.report.context import adjustment_records
 from kaplan.report.excel import safe_file_name
+from kaplan.report.export import notebook_html
 from kaplan.report.regions import region_names
 from kaplan.run.audiences import (
     TITLES,
@@ -322,8 +323,6 @@ def notebook_parameters(path: Path) -> set[str]:
 
 
 def _export(report: Report, staging: Path, lang: Lang) -> None:
-    from kaplan.report.export import notebook_html  # nbconvert's import, off the run's serial start
-
     page = notebook_html(staging / "notebooks" / f"{report.notebook}.ipynb", label(report.title, lang))
     (staging / f"{report.notebook}.html").write_text(page, encoding="utf-8")
 

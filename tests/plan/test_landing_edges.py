@@ -476,8 +476,11 @@ def test_past_cells_actual_is_the_whole_month_and_run_rate_the_plain_one() -> No
     facts = sales([("2026-01-31", "D2", "work", 50), ("2026-02-02", "D2", "work", 4), ("2026-02-10", "D2", "work", 3),
                    ("2026-02-11", "D2", "work", 30), ("2026-02-28", "D2", "work", 5),
                    ("2026-03-01", "D2", "work", 60)])  # fmt: skip
-    got = landing.past_cells(known(facts), pd.Timestamp("2026-02-10"), Landing(base_months=1))
+    leads = history([("D2", "work", 20, "won", "2026-01-05", "2026-01-20", "2026-01-25"),  # win rate 1 on the day
+                     ("D2", "work", 12, "commit", "2026-02-01", "2026-02-01", "2026-02-20")])  # fmt: skip
+    got = landing.past_cells(known(facts, leads), pd.Timestamp("2026-02-10"), Landing(base_months=1))
     row = got.iloc[cell_no("D2", "work")]
+    assert row["pipeline_rest"] == 12.0 and got["pipeline_rest"].sum() == 12.0
     assert row["actual"] == 4 + 3 + 30 + 5  # lumpy units too, through the last day of February
     assert got["actual"].dtype == np.int64
     assert row["mtd"] == 7

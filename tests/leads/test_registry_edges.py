@@ -3,6 +3,8 @@ an as-of time of day, blank tracking dates, the exact columns and order of each 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from test_registry import leads_frame as registry_frame
@@ -412,3 +414,29 @@ def test_conversion_by_a_shorter_window() -> None:
     assert got.loc["directory", ["reported", "reported_won"]].tolist() == [2, 1]
     assert got.loc["directory", "reported_conversion"] == 0.5
     assert got.loc["directory", "win_rate"] == 1.0
+
+
+def test_stale_on_the_day_a_lead_is_reported() -> None:
+    # followed up before it was reported (the report can come after the first visit): on its report
+    # day it exists, and its last tracking is 10 days old
+    leads = leads_frame([{"stage": "contact", "reported_on": "2026-06-13", "last_tracked": "2026-06-03"}])
+    assert stale_on(leads, day("2026-06-13"), 7).tolist() == [True]
+    assert stale_on(leads, day("2026-06-12"), 7).tolist() == [False]  # not reported yet
+
+
+def test_funnel_of_stages_nobody_reached_warns_of_nothing() -> None:
+    # contact .. tender are reached by nobody: their conversion is 0 / 0, a blank and no warning
+    leads = leads_frame([{"stage": "discover"}, {"stage": "lost"}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = funnel(leads, AS_OF)
+    assert got["stage_conversion"].iloc[0] == 0.0
+    assert got["stage_conversion"].iloc[1:].isna().all()
+
+
+def test_conversion_by_a_categorical_column_lists_only_the_values_present() -> None:
+    leads = leads_frame([{"stage": "won", "source": "exhibition"}, {"stage": "lost", "source": "directory"}])
+    leads["source"] = pd.Categorical(leads["source"], categories=["association", "directory", "exhibition"])
+    got = conversion_by(leads, "source", AS_OF)
+    assert got["source"].tolist() == ["directory", "exhibition"]
+    assert got["win_rate"].tolist() == [0.0, 1.0]

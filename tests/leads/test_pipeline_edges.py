@@ -218,6 +218,7 @@ def test_coverage_with_totals_in_chinese_by_default() -> None:
                                                                              [30, 14, 16, 13]]  # fmt: skip
     assert totals["weighted_units"].tolist() == [8.0, 0.5, 8.5]
     np.testing.assert_allclose(totals["coverage"], [8 / 13, 0.5 / 3, 8.5 / 16])
+    assert got.index.tolist() == [0, 1, 2, 3, 4, 5]
     for column in ("target", "mtd", "gap", "units"):
         assert str(got[column].dtype) == "int64"
     assert str(got["weighted_units"].dtype) == "float64"
@@ -229,6 +230,18 @@ def test_national_coverage_is_blank_without_any_gap() -> None:
     got = coverage_with_totals(coverage, "en")
     assert got["region"].tolist() == ["华北大区", "National", "National"]
     assert got["coverage"].isna().all()
+
+
+def test_national_coverage_of_a_gap_of_one_unit() -> None:
+    # whole weighted units (a frame built by hand) still come out as float64
+    coverage = pd.DataFrame(
+        {"region": ["华北大区", "华南大区"], "line": "work", "target": [5, 3], "mtd": [4, 3], "gap": [1, 0],
+         "units": [3, 1], "weighted_units": [2, 1], "coverage": [2.0, np.nan]}
+    )  # fmt: skip
+    got = coverage_with_totals(coverage, "en")
+    assert got["coverage"].tolist()[2:] == [3.0, 3.0]  # 3 weighted units over the gap of 1
+    assert str(got["weighted_units"].dtype) == "float64"
+    assert got["weighted_units"].tolist() == [2.0, 1.0, 3.0, 3.0]
 
 
 def test_forecast_rows_after_the_month_sorted_with_their_types() -> None:
@@ -268,6 +281,7 @@ def test_key_leads_and_their_roles_fewest_covered_first() -> None:
     )  # fmt: skip
     assert key_leads(open_leads)["lead_id"].tolist() == ["L3", "L1", "L2"]
     assert key_leads(open_leads).index.tolist() == [0, 1, 2]
+    assert list(key_leads(open_leads).columns) == list(open_leads.columns)
     contacts = pd.DataFrame({"lead_id": ["L2", "L2", "L4"], "role": ["decision_maker", "finance", "evaluator"],
                              "name": ["王", "李", "赵"], "attitude": "support"})  # fmt: skip
     got = key_lead_roles(open_leads, contacts)
@@ -293,17 +307,18 @@ def test_pipeline_sheets_order_columns_and_more_sheets() -> None:
     for frame in sheets.values():
         assert frame.index.tolist() == list(range(len(frame)))
     assert sheets["won"]["lead_id"].tolist() == ["L9"]
+    assert [list(sheets[name].columns) for name in ("forecast", "won", "tiers")] == [["units"], ["lead_id"], ["tier"]]
 
 
 def test_coverage_by_region_sorted_and_blank_without_gap() -> None:
-    coverage = pd.DataFrame({"region": ["华南大区", "华北大区", "华北大区", "西北大区"], "line": "work",
-                             "gap": [0, 3, 5, 0], "weighted_units": [1.0, 2.0, 4.0, 0.0]})  # fmt: skip
+    coverage = pd.DataFrame({"region": ["华南大区", "华北大区", "华北大区", "西北大区", "东北大区"], "line": "work",
+                             "gap": [0, 3, 5, 0, 1], "weighted_units": [1.0, 2.0, 4.0, 0.0, 0.5]})  # fmt: skip
     got = coverage_by_region(coverage)
     assert list(got.columns) == ["region", "gap", "weighted_units", "coverage"]
-    assert got["region"].tolist() == ["华北大区", "华南大区", "西北大区"]
-    assert got["gap"].tolist() == [8, 0, 0]
-    assert got["coverage"].tolist()[0] == 0.75
-    assert got["coverage"].iloc[1:].isna().all()
+    assert got["region"].tolist() == ["东北大区", "华北大区", "华南大区", "西北大区"]
+    assert got["gap"].tolist() == [1, 8, 0, 0]
+    assert got["coverage"].tolist()[:2] == [0.5, 0.75]
+    assert got["coverage"].iloc[2:].isna().all()
 
 
 def test_unit_flags_at_region_level() -> None:
@@ -318,6 +333,7 @@ def test_unit_flags_at_region_level() -> None:
     got = unit_flags(open_leads, "region")
     assert list(got.columns) == ["region", "line", "overdue", "overdue_units", "stale"]
     assert got.to_numpy().tolist() == [["华北大区", "command", 0, 0, 0], ["华北大区", "work", 2, 10, 2]]
+    assert got.dtypes.astype("str").tolist()[2:] == ["int64", "int64", "int64"]
 
 
 def test_overdue_rollup_keeps_blank_owners_and_sorts_ties_by_key() -> None:

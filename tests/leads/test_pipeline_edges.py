@@ -116,6 +116,7 @@ def test_build_keeps_month_and_as_of_and_reads_an_unknown_customer_as_potential(
     assert view.leads.index.tolist() == [0, 1, 2]
     assert view.open["lead_id"].tolist() == ["L1", "L4"]
     assert view.open.index.tolist() == [0, 1]
+    assert list(view.open.columns) == [*view.leads.columns, "tier"]
     assert view.open["tier"].tolist() == ["key", "potential"]
     assert str(view.open["tier"].dtype) == "str"
 

@@ -364,3 +364,13 @@ def test_overdue_rollup_keeps_blank_owners_and_sorts_ties_by_key() -> None:
     # ties in units go by owner: S1 before S2
     tied = overdue_rollup(open_leads.iloc[[0, 1]], ["owner_id"])
     assert tied["owner_id"].tolist() == ["S1", "S2"]
+
+
+def test_month_coverage_without_targets_or_leads_is_empty_with_its_columns() -> None:
+    no_targets = pd.DataFrame({"region": pd.Series([], dtype="str"), "line": pd.Series([], dtype="str"),
+                               "target": pd.Series([], dtype="int64")})  # fmt: skip
+    no_leads = open_frame([{"close_month": "2026-07"}])  # a later month only: no pipeline in June
+    facts = facts_frame([("2026-06-03", "华北大区", "河北", "work", 2)])
+    got = month_coverage(no_leads, no_targets, facts, MONTH, AS_OF)
+    assert got.empty
+    assert list(got.columns) == ["region", "line", *COVERAGE_COLUMNS]

@@ -374,3 +374,12 @@ def test_month_coverage_without_targets_or_leads_is_empty_with_its_columns() -> 
     got = month_coverage(no_leads, no_targets, facts, MONTH, AS_OF)
     assert got.empty
     assert list(got.columns) == ["region", "line", *COVERAGE_COLUMNS]
+
+
+def test_forecast_units_are_whole_numbers_whatever_the_units_column() -> None:
+    # units read as floats (e.g. a frame that held a blank once) are still counted as int64
+    open_leads = open_frame([{"units": 4.0}, {"units": 2.0, "close_month": "2026-08"}])
+    targets = pd.DataFrame({"region": ["华北大区"], "line": ["work"], "target": [10]})
+    got = forecast(open_leads, targets, facts_frame([]), MONTH, AS_OF)
+    assert got["units"].tolist() == [4, 2]
+    assert str(got["units"].dtype) == "int64"

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_board import ANNUAL, FACTS, ORG, PARAMS, PROVINCE_TARGETS, province_totals, region_board
+from test_board import (
+    ANNUAL,
+    FACTS,
+    ORG,
+    PARAMS,
+    PROVINCE_TARGETS,
+    REGION_TARGETS,
+    make_facts,
+    province_totals,
+    region_board,
+)
 
 from kaplan.core.errors import KaplanError
 from kaplan.core.params import params_from_mapping
@@ -14,6 +24,44 @@ from kaplan.progress import board as progress
 
 # thresholds +-0.2: 华北 command (gap 3/8 - 1/2 = -0.125) is on track here, behind by default
 WIDE = params_from_mapping({"status": {"ahead": 0.2, "behind": -0.2}})
+
+
+# --- sales windows -------------------------------------------------------------------------------
+
+# one dealer (D1, 华北 command), units as powers of two so that each sum names its sales
+EDGE_SALES = [
+    ("a", "2024-12-31", "D1", "P1", 1),  # before Jan 1 of last year: nowhere
+    ("b", "2025-01-01", "D1", "P1", 2),  # last year same period (its first day)
+    ("c", "2025-06-15", "D1", "P1", 4),  # last year same period (its last day)
+    ("d", "2025-06-16", "D1", "P1", 8),  # after the same day last year: nowhere
+    ("e", "2025-12-31", "D1", "P1", 16),  # nowhere
+    ("f", "2026-01-01", "D1", "P1", 32),  # sales to previous month (its first day)
+    ("g", "2026-05-31", "D1", "P1", 64),  # sales to previous month (its last day)
+    ("h", "2026-06-01", "D1", "P1", 128),  # mtd (its first day)
+    ("i", "2026-06-14", "D1", "P1", 256),  # mtd, the day before as_of
+    ("j", "2026-06-15", "D1", "P1", 512),  # mtd and day sales
+    ("k", "2026-06-16", "D1", "P1", 1024),  # after as_of: nowhere
+]
+
+
+def test_each_window_from_its_first_to_its_last_day() -> None:
+    frame = progress.board(make_facts(EDGE_SALES), ANNUAL, None, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    row = frame.iloc[0]
+    assert (row["region"], row["line"]) == ("华北大区", "command")
+    got = [row[c] for c in ("last_year_same_period", "sales_to_prev_month", "mtd", "day_sales")]
+    assert got == [2 + 4, 32 + 64, 128 + 256 + 512, 512]
+    assert frame.iloc[1:][["last_year_same_period", "sales_to_prev_month", "mtd", "day_sales"]].eq(0).all().all()
+
+
+def test_sales_windows_masks() -> None:
+    facts = make_facts(EDGE_SALES).sort_values("date", ignore_index=True)
+    masks = progress.sales_windows(facts, pd.Timestamp("2026-06-15"))
+    assert {name: [facts["order_id"][i] for i in mask.nonzero()[0]] for name, mask in masks.items()} == {
+        "sales_to_prev_month": ["f", "g"],
+        "mtd": ["h", "i", "j"],
+        "day_sales": ["j"],
+        "last_year_same_period": ["b", "c"],
+    }
 
 
 # --- notes ---------------------------------------------------------------------------------------
@@ -110,3 +158,102 @@ def test_region_rows_recomputed_with_the_given_thresholds() -> None:
     frame = _province_board(WIDE, totals=False)
     assert _statuses(progress.region_rows(frame, WIDE)) == ["on_track", "behind", "", "", "on_track", ""]
     assert _statuses(progress.region_rows(frame)) == ["behind", "behind", "", "", "on_track", ""]
+
+
+# --- totals --------------------------------------------------------------------------------------
+
+
+def test_board_with_totals_is_a_region_board_by_default() -> None:
+    got = progress.board_with_totals(FACTS, ANNUAL, REGION_TARGETS, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    pd.testing.assert_frame_equal(got, progress.with_totals(region_board(), PARAMS))
+    assert list(got.columns[:2]) == ["region", "line"]
+
+
+def test_total_rows_of_a_province_board_numbered_from_0() -> None:
+    units = _province_board(PARAMS, totals=False).assign(row_kind="unit")
+    totals = progress.total_rows(units, PARAMS.status)
+    # 2 regions x 3 lines, 3 lines, all lines
+    assert totals.index.tolist() == list(range(10))
+    assert totals["row_kind"].tolist() == ["region_total"] * 6 + ["national_total"] * 4
+    assert totals["line"].tolist() == ["command", "work", "conversion"] * 3 + ["all_lines"]
+    assert totals["mtd"].tolist() == [3, 0, 0, 0, 5, 0, 3, 5, 0, 8]
+    assert totals["mtd"].dtype == "int64"
+
+
+# --- refusals and warnings -----------------------------------------------------------------------
+
+
+def _refusal(call: object, *args: object, **kwargs: object) -> str:
+    with pytest.raises(KaplanError) as refused:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return str(refused.value)
+
+
+def _region_board_of(targets: pd.DataFrame, facts: pd.DataFrame = FACTS, org: pd.DataFrame = ORG) -> pd.DataFrame:
+    return progress.board(facts, ANNUAL, targets, "2026-06", "2026-06-15", params=PARAMS, org=org)
+
+
+def test_unknown_level_names_the_levels() -> None:
+    assert _refusal(region_board, level="city") == "unknown board level 'city': use one of region, province, dealer"
+    assert [progress.checked_level(level) for level in ("region", "province", "dealer")] == list(progress.LEVELS)
+
+
+def test_an_empty_org_is_refused() -> None:
+    message = "org has no dealers: the progress board needs the organisation table"
+    assert _refusal(region_board, org=ORG.iloc[0:0]) == message
+
+
+def test_month_target_refusals_say_what_to_give() -> None:
+    assert _refusal(progress.board, FACTS, ANNUAL, REGION_TARGETS, "2026-06", "2026-06-15", "province",
+                    params=PARAMS, org=ORG) == (
+        "month targets lack column(s) ['province']: a province board needs ['region', 'province', 'line', 'target']"
+    )  # fmt: skip
+    assert _refusal(_region_board_of, REGION_TARGETS.drop(columns="target")) == (
+        "month targets lack column(s) ['target']: a region board needs ['region', 'line', 'target']"
+    )
+    twice = pd.concat([REGION_TARGETS, REGION_TARGETS.iloc[[1, 0]]], ignore_index=True)
+    assert _refusal(_region_board_of, twice) == (
+        "month targets have 2 duplicate region x line row(s), e.g. {'region': '华北大区', 'line': 'work'}: "
+        "give one target per region and line"
+    )
+
+
+@pytest.mark.parametrize("bad", [-1, None, "x", 2.5])
+def test_month_targets_must_be_whole_units_of_at_least_0(bad: object) -> None:
+    targets = REGION_TARGETS.assign(target=pd.Series([8, bad, 10], dtype=object))
+    message = "month targets must be whole vehicle units >= 0: check the target column"
+    assert _refusal(_region_board_of, targets) == message
+
+
+def test_month_targets_of_0_and_whole_floats_are_taken() -> None:
+    frame = _region_board_of(REGION_TARGETS.assign(target=[8.0, 0.0, 10.0]))
+    assert frame["month_plan"].tolist() == [8, 0, 0, 0, 10, 0]
+    assert frame["month_plan"].dtype == "int64"
+    assert frame["status"].fillna("").tolist() == ["behind", "", "", "", "on_track", ""]
+
+
+def test_month_targets_off_the_board_are_ignored_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    elsewhere = pd.DataFrame({"region": ["华南大区", "西北大区"], "line": ["work", "work"], "target": [3, 4]})
+    targets = pd.concat([REGION_TARGETS, elsewhere], ignore_index=True)
+    with caplog.at_level("WARNING", logger="kaplan.progress.board"):
+        frame = _region_board_of(targets)
+    pd.testing.assert_frame_equal(frame, region_board())
+    assert [r.getMessage() for r in caplog.records] == [
+        "progress: 2 month target row(s) name a region or line not on the board; ignored"
+    ]
+
+
+def test_no_warning_when_every_sale_and_target_is_on_the_board(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="kaplan.progress.board"):
+        region_board()
+    assert caplog.records == []
+
+
+def test_sales_off_the_board_are_counted_in_the_warning(caplog: pytest.LogCaptureFixture) -> None:
+    stray = FACTS.iloc[[-2, -3]].assign(dealer_id="D9")
+    with caplog.at_level("WARNING", logger="kaplan.progress.board"):
+        frame = _region_board_of(REGION_TARGETS, facts=pd.concat([FACTS, stray], ignore_index=True))
+    pd.testing.assert_frame_equal(frame, region_board())
+    assert [r.getMessage() for r in caplog.records] == [
+        "progress: 2 sales row(s) have a dealer not in org or no line; left out"
+    ]

@@ -22,6 +22,7 @@ from kaplan.core.errors import KaplanError
 from kaplan.core.params import params_from_mapping
 from kaplan.progress import board as progress
 
+NAN = float("nan")
 # thresholds +-0.2: 华北 command (gap 3/8 - 1/2 = -0.125) is on track here, behind by default
 WIDE = params_from_mapping({"status": {"ahead": 0.2, "behind": -0.2}})
 
@@ -169,6 +170,11 @@ def test_board_with_totals_is_a_region_board_by_default() -> None:
     assert list(got.columns[:2]) == ["region", "line"]
 
 
+def test_totals_twice_are_refused_word_for_word() -> None:
+    message = "this board already has total rows: add totals to a board without them"
+    assert _refusal(progress.with_totals, province_totals(), PARAMS) == message
+
+
 def test_total_rows_of_a_province_board_numbered_from_0() -> None:
     units = _province_board(PARAMS, totals=False).assign(row_kind="unit")
     totals = progress.total_rows(units, PARAMS.status)
@@ -257,3 +263,56 @@ def test_sales_off_the_board_are_counted_in_the_warning(caplog: pytest.LogCaptur
     assert [r.getMessage() for r in caplog.records] == [
         "progress: 2 sales row(s) have a dealer not in org or no line; left out"
     ]
+
+
+# --- ratios and status ---------------------------------------------------------------------------
+
+
+def test_with_ratios_keeps_the_index_and_divides_by_1() -> None:
+    # counts in any column order, on an index that is not 0..n-1, a row_kind marker kept last
+    counts = pd.DataFrame(
+        {
+            "row_kind": ["unit", "unit"],
+            "mtd": [1, 1],
+            "region": ["X", "Y"],
+            "line": ["command", "work"],
+            "annual_plan": [1, 4],
+            "sales_to_prev_month": [0, 1],
+            "last_year_same_period": [1, 0],
+            "month_plan": [1, 0],
+            "day_sales": [0, 1],
+        },
+        index=[10, 20],
+    )
+    got = progress.with_ratios(counts, 0.5, 0.25, PARAMS.status)
+    expected = pd.DataFrame(
+        {
+            "region": ["X", "Y"],
+            "line": ["command", "work"],
+            "annual_plan": [1, 4],
+            "sales_to_prev_month": [0, 1],
+            "annual_progress": [1.0, 0.5],  # 1/1, (1+1)/4
+            "last_year_same_period": [1, 0],
+            "yoy_growth": [0.0, NAN],  # 1/1 - 1, blank
+            "month_plan": [1, 0],
+            "day_sales": [0, 1],
+            "mtd": [1, 1],
+            "month_progress": [1.0, NAN],
+            "time_progress": [0.5, 0.5],
+            "annual_time_progress": [0.25, 0.25],
+            "status": pd.Series(["ahead", NAN], index=[10, 20], dtype="str"),  # gap 0.5 > 0.05
+            "row_kind": ["unit", "unit"],
+        },
+        index=[10, 20],
+    )
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_status_gap_is_rounded_to_9_decimals() -> None:
+    # time progress 0.5, ahead above +0.05: a gap of 0.05 + 3e-10 rounds to the edge (on track),
+    # 0.05 + 6e-10 rounds to 0.050000001 (ahead); likewise below -0.05
+    month_progress = pd.Series([0.5500000003, 0.5500000006, 0.4499999997, 0.4499999994], index=[3, 1, 4, 1])
+    got = progress.status_codes(month_progress, pd.Series(0.5, index=month_progress.index), PARAMS.status)
+    assert got.index.tolist() == [3, 1, 4, 1]
+    assert got.tolist() == ["on_track", "ahead", "on_track", "behind"]
+    assert got.dtype == "str"

@@ -316,3 +316,13 @@ def test_status_gap_is_rounded_to_9_decimals() -> None:
     assert got.index.tolist() == [3, 1, 4, 1]
     assert got.tolist() == ["on_track", "ahead", "on_track", "behind"]
     assert got.dtype == "str"
+
+
+def test_positions_of_mixed_values_fall_back_to_the_index() -> None:
+    keys = pd.Series(["D1", "D2"])
+    found = progress.positions(pd.Series(["D2", "D1", None]), keys)
+    assert found.tolist() == [1, 0, -1]
+    assert found.dtype == "int64"
+    # arrow refuses a str after an int (ArrowInvalid) and an int after a str (ArrowTypeError)
+    assert progress.positions(pd.Series([1, "D2", "D9"], dtype=object), keys).tolist() == [-1, 1, -1]
+    assert progress.positions(pd.Series(["D1", 1], dtype=object), keys).tolist() == [0, -1]

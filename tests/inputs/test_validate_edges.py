@@ -899,3 +899,14 @@ def test_input_error_holds_every_problem_sorted_once_and_the_warnings() -> None:
         "  - sales, row 2, units: a",
         "  - sales, row 3, units: b",
     ]
+
+
+def test_input_error_puts_table_and_column_problems_before_the_rows() -> None:
+    problems = [
+        Problem("sales", 3, "units", "b"),
+        Problem("sales", None, "units", "c"),
+        Problem("sales", None, None, "t"),
+    ]
+    error = input_error(problems, [], {})
+    assert error.problems == [problems[2], problems[1], problems[0]]
+    assert problem_lines(str(error)) == ["sales: t", "sales, units: c", "sales, row 3, units: b"]

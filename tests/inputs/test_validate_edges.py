@@ -518,6 +518,12 @@ def test_float_bounds_from_0_to_100() -> None:
     ]
 
 
+def test_a_table_without_its_code_columns_is_checked_on_the_others() -> None:
+    assert _checked("annual_targets", _text(units=["-1", "2"])) == [
+        "annual_targets, row 2, units: expected a whole number >= 0, found '-1'"
+    ]
+
+
 def test_values_within_the_contract_have_no_problem() -> None:
     assert _checked("products", _text(product_id=["P1"], product_name=["a"], line=["conversion"])) == []
 
@@ -725,6 +731,25 @@ def test_check_tables_takes_a_missing_file_as_an_empty_table() -> None:
     assert checked.text["sales"].empty
     assert list(checked.text["sales"].columns) == _SALES
     assert set(checked.text["sales"].dtypes.astype(str)) == {"str"}
+
+
+def test_check_tables_gathers_the_warnings_and_problems_of_every_table() -> None:
+    org = _raw("org", [" dealer_id", "dealer_name", "province", "region"], [["D1", "x", "河北", "华北"]])
+    products = _raw("products", ["product_id", "product_name", "line"], [["P1", "a", "truck"]])
+    customers = _raw("customers", ["customer_id"], [["C1"]])
+    checked = check_tables({"sales": None, "org": org, "products": products, "customers": customers})
+    assert _strings(checked.warnings) == [
+        "org, row 1, A: header ' dealer_id' read as 'dealer_id' (spaces or full-width characters removed)"
+    ]
+    assert [(p.table, p.row, p.column) for p in checked.problems] == [
+        ("products", 2, "line"),
+        ("customers", None, "customer_name"),
+        ("customers", None, "industry"),
+        ("customers", None, "segment"),
+        ("customers", None, "purchase_method"),
+    ]
+    assert list(checked.frames) == ["sales", "org", "products", "customers"]
+    assert list(checked.text) == ["sales", "org", "products", "customers"]
 
 
 def test_check_tables_keeps_no_frame_of_an_unreadable_table() -> None:

@@ -549,6 +549,13 @@ def test_blank_keys_are_not_repeats() -> None:
     assert duplicate_key_problems(TABLES["annual_targets"], text) == []
 
 
+def test_a_blank_key_does_not_hide_a_repeat_in_other_rows() -> None:
+    assert _strings(duplicate_key_problems(TABLES["sales"], _text(order_id=["O1", "", "O1", ""]))) == [
+        "sales, row 4, order_id: expected a unique key, found order_id 'O1' again (first in row 2): "
+        "keep one row per key",
+    ]
+
+
 def test_a_composite_key_repeats_only_when_every_part_does() -> None:
     text = _text(
         year=["2026", "2026", "2027", "2026"],
@@ -616,6 +623,20 @@ def test_references_to_a_table_that_may_be_empty_are_checked() -> None:
     assert _strings(reference_problems(TABLES["lead_factors"], {"lead_factors": factors, "leads": empty_leads})) == [
         "lead_factors, row 2, lead_id: expected a lead_id listed in leads, found 'L1': add it to leads or correct it",
         "lead_factors, row 3, lead_id: expected a lead_id listed in leads, found 'L2': add it to leads or correct it",
+    ]
+
+
+@pytest.mark.parametrize("org", [None, pd.DataFrame({"dealer_id": pd.Series([], dtype="str")})])
+def test_a_reference_skipped_does_not_skip_the_next_ones(org: pd.DataFrame | None) -> None:
+    text = {
+        "products": _text(product_id=["P1"]),
+        "sales": _text(order_id=["O1", "O2"], dealer_id=["D1", "D2"], product_id=["P2", "P1"]),
+    }
+    if org is not None:
+        text["org"] = org
+    assert _strings(reference_problems(TABLES["sales"], text)) == [
+        "sales, row 2, product_id: expected a product_id listed in products, found 'P2': "
+        "add it to products or correct it"
     ]
 
 

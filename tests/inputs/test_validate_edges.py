@@ -218,6 +218,18 @@ def test_a_header_below_a_title_is_named_with_its_row(header_at: int) -> None:
     ]
 
 
+def test_a_header_repeated_in_the_data_is_not_looked_for_when_the_header_is_complete() -> None:
+    rows = [["P1", "a", "work"], ["product_id", "product_name", "line"]]
+    _, problems, _ = named_columns(TABLES["products"], _raw("products", ["product_id", "product_name", "line"], rows))
+    assert problems == []
+
+
+def test_a_table_without_any_known_column_keeps_its_rows() -> None:
+    named, _, _ = named_columns(TABLES["products"], _raw("products", ["colour"], [["r"], ["g"]], start=3))
+    assert list(named.columns) == []
+    assert named.index.tolist() == [3, 4]
+
+
 def test_a_header_more_than_20_rows_below_is_not_looked_for() -> None:
     _, problems, _ = named_columns(TABLES["products"], _title_above(21))
     assert [p.column for p in problems] == ["product_id", "product_name", "line"]

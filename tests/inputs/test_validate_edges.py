@@ -225,9 +225,13 @@ def test_a_header_repeated_in_the_data_is_not_looked_for_when_the_header_is_comp
 
 
 def test_a_table_without_any_known_column_keeps_its_rows() -> None:
-    named, _, _ = named_columns(TABLES["products"], _raw("products", ["colour"], [["r"], ["g"]], start=3))
+    raw = _raw("products", ["colour"], [["r"], ["g"]], start=3)
+    named, _, _ = named_columns(TABLES["products"], raw)
     assert list(named.columns) == []
     assert named.index.tolist() == [3, 4]
+    values, text, _, _ = check_table(TABLES["products"], raw)
+    assert values is not None and text is not None
+    assert values.index.tolist() == [3, 4] and text.index.tolist() == [3, 4]
 
 
 def test_a_header_more_than_20_rows_below_is_not_looked_for() -> None:

@@ -38,6 +38,7 @@ FLAG_PREFIX = "flag_"
 MAX_WIDTH = 50.0
 MIN_WIDTH = 6.0
 FIELD_WIDTH = 24.0  # a column left blank for the field to fill in by hand
+_WIDE = re.compile("[^\x00-\u2e7f]")  # counted twice: CJK and full-width characters (U+2E80 on)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 _BAD_FILE_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
@@ -203,4 +204,4 @@ def column_width(header: str, series: pd.Series, kind: str = "text") -> float:
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a spreadsheet: 2 for a wide (CJK, full-width) character, else 1."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))

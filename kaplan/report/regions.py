@@ -69,8 +69,10 @@ def region_page(title: str, facts: str, headline: Iterable[str] | None, parts: I
         body.append(html_headline(label("headline", lang), headline))
     number = 0
     for part in parts:
-        rows = of_region(part.frame, region)
         body.append(f"<h2>{html.escape(label(part.term, lang))}</h2>")
+        if not part.table and part.figure is None:
+            continue  # a part for the workbook only: its rows are cut there
+        rows = of_region(part.frame, region)
         if part.table:
             body.append(html_table(rows, lang, max_rows=part.max_rows))
         if part.figure is not None:

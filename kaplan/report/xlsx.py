@@ -5,6 +5,7 @@ for the national pipeline sheet (84 k open leads x 28 columns). This writer buil
 cell XML with vectorised string operations and zips the parts (deterministic: fixed timestamps).
 Text held by arrow (the ``str`` dtype) is used without a copy to Python objects, each escaping pass
 runs only when some cell needs it, and the next rows are built while the last ones are compressed.
+Sheets are deflated by ISA-L (the ``isal`` package), four times faster than zlib at the same size.
 
 Safety by construction: text is always an inline string (``t="inlineStr"``), XML-escaped, with
 characters XML forbids encoded as ``_xHHHH_``; nothing is ever written as a formula, so a cell
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from isal import isal_zlib
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # deflate level 1: on the national lead sheet (170 MB of XML) 2.5x faster than the default 6, the file 28 % larger
 COMPRESS_LEVEL = 1
+# sheets are deflated by ISA-L (``isal``) at its level 1: the same sheet 1.01 s -> 0.24 s of CPU, 21.1 MB
+# instead of zlib's 20.9 MB; any zip reader inflates it like any other deflate stream
+SHEET_LEVEL = 1
 
 # cell styles: a few fixed ones, then every number kind in every row variant (index into cellXfs)
 FIXED_STYLES = {"default": 0, "header": 1, "heading": 2, "label": 3}
@@ -416,6 +421,9 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> Path:
             # attribute is ``compress_level`` from Python 3.13, which keeps this name as an alias)
             info._compresslevel = COMPRESS_LEVEL
             with archive.open(info, "w", force_zip64=True) as member:
+                # zipfile has no hook for another deflate implementation: the member's compressor is
+                # swapped before its first byte (zipfile still writes the CRC, sizes and headers)
+                member._compressor = isal_zlib.compressobj(SHEET_LEVEL, isal_zlib.DEFLATED, -15)
                 for part in _built_ahead(sheet_xml_parts(sheet)):
                     member.write(part)
     return path

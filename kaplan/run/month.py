@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+from jupyter_client.manager import KernelManager
 
 from kaplan import __version__
 from kaplan.assessment.assess import assessed_month
@@ -59,6 +60,7 @@ from kaplan.run.audiences import (
     page_titles,
 )
 from kaplan.run.index import MONTH_INDEX, Link, version_index_html, write_month_index
+from kaplan.run.kernels import ENGINE, ReadyKernels
 from kaplan.run.publish import MANIFEST, publish, staging_dir, write_manifest
 from kaplan.run.seal import Sealer, passphrases, seal_pages
 from kaplan.sample.write import data_folder
@@ -200,88 +202,90 @@ def run_month(
         params = load_params(params_file, month)
         adjustment_records(params_file, month)  # a record edited by hand stops the run before anything is written
         adjustments = adjustment_hashes(adjustments_dir(params_file))
-    with step("input validation", timings):
-        inputs = validated_inputs(source, params_file, month, as_of, params)
-        names = [*NATIONAL_AUDIENCES, *(f"{REGION_PREFIX}{r}" for r in inputs.regions)]
-        keys = passphrases(params.audiences.encrypt, names)  # a missing passphrase stops the run here
-    stamp = inputs.as_of
     reports = available_reports(notebook_dir)
     if not reports:
         raise KaplanError(f"no report notebooks found in {notebook_dir}")
-    month_dir = Path(out_dir) / month
-    staging = staging_dir(month_dir)
-    try:
-        parameters = {
-            "month": month,
-            "assess_month": assessed,
-            "as_of": stamp.date().isoformat(),
-            "data_dir": str(inputs.folder.resolve()),
-            "params_file": str(Path(params_file).resolve()) if params_file else "",
-            "language": language,
-            "output_dir": str(staging.resolve()),
-            "interactive": False,
-            "shared_dir": str(staging / SHARED_DIR),
-        }
-        (staging / "notebooks").mkdir()
-        (staging / SHARED_DIR).mkdir()
-        workdir = Path.cwd().resolve()  # the deployment: kernels find params/ where the run does
+    workdir = Path.cwd().resolve()  # the deployment: kernels find params/ where the run does
+    # the first notebooks' kernels start and import while the inputs are validated (kaplan.run.kernels)
+    with ReadyKernels(min(workers, len(reports)), workdir) as kernels:
+        with step("input validation", timings):
+            inputs = validated_inputs(source, params_file, month, as_of, params)
+            names = [*NATIONAL_AUDIENCES, *(f"{REGION_PREFIX}{r}" for r in inputs.regions)]
+            keys = passphrases(params.audiences.encrypt, names)  # a missing passphrase stops the run here
+        stamp = inputs.as_of
+        month_dir = Path(out_dir) / month
+        staging = staging_dir(month_dir)
+        try:
+            parameters = {
+                "month": month,
+                "assess_month": assessed,
+                "as_of": stamp.date().isoformat(),
+                "data_dir": str(inputs.folder.resolve()),
+                "params_file": str(Path(params_file).resolve()) if params_file else "",
+                "language": language,
+                "output_dir": str(staging.resolve()),
+                "interactive": False,
+                "shared_dir": str(staging / SHARED_DIR),
+            }
+            (staging / "notebooks").mkdir()
+            (staging / SHARED_DIR).mkdir()
 
-        def report_page(report: Report) -> None:
-            _execute(report, notebook_dir, staging, parameters, timings, workdir)
-            with step(f"html export {report.notebook}", timings):
-                _export(report, staging, language)
+            def report_page(report: Report) -> None:
+                _execute(report, notebook_dir, staging, parameters, timings, workdir, kernels.take())
+                with step(f"html export {report.notebook}", timings):
+                    _export(report, staging, language)
 
-        with step("notebooks", timings), ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(report_page, longest_first(reports)))
-        shutil.rmtree(staging / SHARED_DIR)
-        with step("audiences", timings):
-            published_to = audiences(staging, params.audiences, month, assessed)
-            arrange(staging, published_to)
-            sealers = {a: Sealer.of(k, params.audiences.kdf_iterations, language) for a, k in keys.items()}
-            for audience, sealer in sealers.items():
-                folder = staging / folder_of(audience)
-                seal_pages(folder, sealer, page_titles(folder, language))
-        manifest = {
-            "month": month,
-            "assessed_month": assessed,
-            "as_of": stamp.date().isoformat(),
-            "language": language,
-            "kaplan_version": __version__,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data_dir": inputs.source,
-            "data_hash": inputs.data_hash,
-            "inputs": inputs.hashes,
-            "params": params_as_dict(params),
-            "adjustments": adjustments,
-            "reports": [r.notebook for r in reports],
-            "encrypted": sorted(sealers),
-            "timings_s": timings,
-        }
+            with step("notebooks", timings), ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(report_page, longest_first(reports)))
+            shutil.rmtree(staging / SHARED_DIR)
+            with step("audiences", timings):
+                published_to = audiences(staging, params.audiences, month, assessed)
+                arrange(staging, published_to)
+                sealers = {a: Sealer.of(k, params.audiences.kdf_iterations, language) for a, k in keys.items()}
+                for audience, sealer in sealers.items():
+                    folder = staging / folder_of(audience)
+                    seal_pages(folder, sealer, page_titles(folder, language))
+            manifest = {
+                "month": month,
+                "assessed_month": assessed,
+                "as_of": stamp.date().isoformat(),
+                "language": language,
+                "kaplan_version": __version__,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "data_dir": inputs.source,
+                "data_hash": inputs.data_hash,
+                "inputs": inputs.hashes,
+                "params": params_as_dict(params),
+                "adjustments": adjustments,
+                "reports": [r.notebook for r in reports],
+                "encrypted": sorted(sealers),
+                "timings_s": timings,
+            }
 
-        def finalize(path: Path, version: str) -> None:
-            for audience in published_to:
-                folder = path / audience.folder
-                page = index_html(month, manifest["as_of"], inputs.data_hash, version, folder, language, assessed,
-                                  audience.name)  # fmt: skip
-                sealer = sealers.get(audience.name)
-                text = page if sealer is None else sealer.page(page, label("index_title", language))
-                (folder / "index.html").write_text(text, encoding="utf-8")
-            files = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
-            audience = {f: audience_of(f) for f in files if f != MANIFEST}
-            write_manifest(path, {**manifest, "version": version, "audiences": audience})
+            def finalize(path: Path, version: str) -> None:
+                for audience in published_to:
+                    folder = path / audience.folder
+                    page = index_html(month, manifest["as_of"], inputs.data_hash, version, folder, language, assessed,
+                                      audience.name)  # fmt: skip
+                    sealer = sealers.get(audience.name)
+                    text = page if sealer is None else sealer.page(page, label("index_title", language))
+                    (folder / "index.html").write_text(text, encoding="utf-8")
+                files = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+                audience = {f: audience_of(f) for f in files if f != MANIFEST}
+                write_manifest(path, {**manifest, "version": version, "audiences": audience})
 
-        with step("publish", timings):
-            published = publish(staging, month_dir, finalize)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            with step("publish", timings):
+                published = publish(staging, month_dir, finalize)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     write_month_index(out_dir, language, lambda folder: audience_label(audience_name(folder), language))
     log.info("timings: %s", json.dumps(timings))
     return published
 
 
 def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict, timings: dict,
-             workdir: Path) -> Report:  # fmt: skip
+             workdir: Path, kernel: KernelManager | None = None) -> Report:  # fmt: skip
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -298,6 +302,10 @@ def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict
             cwd=str(workdir),
             progress_bar=False,
             log_output=False,
+            # written once when the notebook ends, not at each cell's start and end (two JSON dumps of
+            # the whole notebook per cell: seconds of the run's CPU at national scale)
+            request_save_on_cell_execute=False,
+            **({"engine_name": ENGINE, "km": kernel} if kernel is not None else {}),
         )
     except PapermillExecutionError as exc:
         raise PublishError(
@@ -318,8 +326,11 @@ def notebook_parameters(path: Path) -> set[str]:
     cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
     if cell is None:
         raise KaplanError(f"{path.name} has no cell tagged 'parameters'")
-    return {node.target.id for node in ast.parse(cell.source).body
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
+    return {
+        node.target.id
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
 
 
 def _export(report: Report, staging: Path, lang: Lang) -> None:

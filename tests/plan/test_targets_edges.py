@@ -144,3 +144,9 @@ def test_extra_sheets_are_numbered_from_0_whatever_their_index() -> None:
         assert list(sheets[name].columns) == ["value"]
         pd.testing.assert_index_equal(sheets[name].index, pd.RangeIndex(2))
     assert "adjustments" not in targets_sheets(dataclasses.replace(mt, adjustments=extra.iloc[:0]))
+
+
+def test_region_summary_of_no_region_is_a_national_row_of_zeros_without_a_month() -> None:
+    regions = pd.DataFrame({"month": pd.Series([], dtype="str"), "region": pd.Series([], dtype="str"),
+                            "line": pd.Series([], dtype="str"), "target": pd.Series([], dtype="int64")})  # fmt: skip
+    assert region_summary(regions, "en").values.tolist() == [["", "National", 0, "national_total"]]

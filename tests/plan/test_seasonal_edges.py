@@ -174,3 +174,14 @@ def test_shares_from_zero_counts_keep_zero_quarters_without_numpy_warnings() -> 
         q_share, m_share = shares_from_counts(counts, params_from_mapping({}))
     assert q_share.tolist() == [[0.0] * 12, [0.0] * 3 + [1.0] * 3 + [0.0] * 6]
     assert m_share == pytest.approx(np.array([[1 / 3] * 12, [1 / 3] * 3 + [1, 0, 0] + [1 / 3] * 6]))
+
+
+def test_festival_split_is_per_line_and_pooled_without_any_history() -> None:
+    # command sold in January 2025 only (festival 01-29), work in January 2024 (02-10, as 2026's 02-17):
+    # all lines together carry the festival split, command's own history does not
+    out = seasonal_shares(_data([("2025-01-10", "PC", 30), ("2024-01-10", "PW", 5)]), 2026, FESTIVAL)
+    assert set(_line(out, "command", "jan_feb_split")) == {"no_same_festival_month"}
+    assert set(_line(out, "work", "jan_feb_split")) == {"festival"}
+    assert set(_line(out, "conversion", "jan_feb_split")) == {"festival"}
+    nothing = seasonal_shares(_data([]), 2026, FESTIVAL)
+    assert set(nothing["jan_feb_split"]) == {"pooled"} and set(nothing["basis"]) == {"equal"}

@@ -15,7 +15,15 @@ from kaplan.core.months import Month
 from kaplan.core.params import SplitWeights, StageProbabilities
 from kaplan.core.schema import LINES
 from kaplan.core.tables import Tables
-from kaplan.plan.composite import blended, components, dropped_components, province_sums, unit_sums, weighted_pipeline
+from kaplan.plan.composite import (
+    blend,
+    blended,
+    components,
+    dropped_components,
+    province_sums,
+    unit_sums,
+    weighted_pipeline,
+)
 
 
 def _data() -> Tables:
@@ -40,7 +48,8 @@ def test_province_sums_put_lines_in_schema_order_whatever_the_input_order() -> N
         last_month=0, annual=0, pipeline=0.0)  # fmt: skip
     out = province_sums(dealer_sums)
     assert out[["province", "line", "trailing3"]].values.tolist() == [
-        ["P0", "work", 2], *[["P1", line, 11] for line in LINES],
+        ["P0", "work", 2],
+        *[["P1", line, 11] for line in LINES],
     ]
     pd.testing.assert_index_equal(out.index, pd.RangeIndex(len(LINES) + 1))
 
@@ -95,3 +104,14 @@ def test_province_sums_columns_and_dropped_groups_in_schema_order() -> None:
     # weight on last_month only: work and conversion sold nothing in March, listed in schema order
     dropped = dropped_components(components(data, "2026-04", "province"), (0, 1, 0))
     assert dropped["line"].tolist() == ["work", "conversion"]
+
+
+@pytest.mark.parametrize("level", ["province", "dealer"])
+def test_an_org_without_dealers_has_no_units_and_no_warnings(level: str) -> None:
+    data = Tables.from_frames(org=ORG.iloc[:0], products=PRODUCTS, sales=SALES.iloc[:0], annual_targets=TARGETS)
+    comp = components(data, "2026-04", level)
+    assert comp.frame.empty and comp.shares.shape == (0, 4) and comp.present.shape == (0, 4)
+    assert comp.group_code.tolist() == [] and comp.group_size.tolist() == []
+    assert list(comp.frame.columns[-4:]) == ["s_trailing3", "s_last_month", "s_annual", "s_pipeline"]
+    assert blend(comp, SplitWeights())["composite"].tolist() == []
+    assert dropped_components(comp, SplitWeights()).empty

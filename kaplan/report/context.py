@@ -147,9 +147,9 @@ def context(
 def shared_results(ctx: Context) -> dict[str, Callable[[], object]]:
     """What the notebooks of a run compute once and share, by name, in the order a kernel computes them ahead
     (:func:`kaplan.report.shared.share_ahead`): the sales facts, the pipeline, the month's targets, the
-    headline's parts, then the issued targets of the 12 months before (the landing backtest's; the assessment
-    and the issue packs use some of them)."""
-    months = [str(Month.of(ctx.month) - k) for k in range(1, landing.BACKTEST_MONTHS + 1)]
+    headline's parts. The issued targets of earlier months (:func:`issued_targets`) are shared too but not
+    computed ahead: the notebook that needs them (the landing backtest's) computes them when it does, so
+    that the longest notebook, which does not, is not kept from its own work (benchmarks/RESULTS.md)."""
     return {
         "facts": lambda: sales_facts(ctx.tables),
         "pipeline": lambda: lead_pipeline.build(ctx.tables, ctx.params, ctx.month, ctx.as_of),
@@ -163,7 +163,6 @@ def shared_results(ctx: Context) -> dict[str, Callable[[], object]]:
             ctx.targets.plan, progress_board(ctx, "region"), progress_board(ctx, "dealer"), ctx.shared("lead_facts"),
             ctx.month, ctx.as_of, int(ctx.landings["region"]["landing"].sum())),
         "board-province": partial(_board, ctx, "province"),
-        **{f"issued_targets-{m}": partial(_issued, ctx, m) for m in months},
     }  # fmt: skip
 
 

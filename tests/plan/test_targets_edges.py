@@ -21,6 +21,7 @@ from kaplan.plan.targets import (
     SHEET_COLUMNS,
     month_targets,
     region_summary,
+    region_targets,
     seasonal_warnings,
     sheet_columns,
     targets_by_line,
@@ -150,3 +151,31 @@ def test_region_summary_of_no_region_is_a_national_row_of_zeros_without_a_month(
     regions = pd.DataFrame({"month": pd.Series([], dtype="str"), "region": pd.Series([], dtype="str"),
                             "line": pd.Series([], dtype="str"), "target": pd.Series([], dtype="int64")})  # fmt: skip
     assert region_summary(regions, "en").values.tolist() == [["", "National", 0, "national_total"]]
+
+
+def test_targets_by_line_adds_up_the_dealers_of_a_province() -> None:
+    two = pd.concat([DEALERS, DEALERS.iloc[[2]].assign(dealer_id="D3", dealer_name="丙", target=2)], ignore_index=True)
+    provinces = targets_by_line(two, "province")
+    assert provinces.values.tolist() == [["2026-04", "R1", "P2", 3, 5, 8], ["2026-04", "R1", "P1", 0, 9, 9]]
+
+
+def test_region_targets_keep_the_order_the_provinces_come_in() -> None:
+    # regions and lines out of alphabetical order: the sums keep the order of the province rows
+    provinces = pd.DataFrame(
+        [("2026-04", "R2", "P3", "work", 4), ("2026-04", "R2", "P3", "command", 6), ("2026-04", "R2", "P4", "work", 1),
+         ("2026-04", "R1", "P1", "work", 2), ("2026-04", "R1", "P1", "command", 3)],
+        columns=["month", "region", "province", "line", "target"],
+    )  # fmt: skip
+    assert region_targets(provinces).values.tolist() == [
+        ["2026-04", "R2", "work", 5], ["2026-04", "R2", "command", 6],
+        ["2026-04", "R1", "work", 2], ["2026-04", "R1", "command", 3],
+    ]  # fmt: skip
+
+
+def test_the_params_split_weights_are_used_when_no_weights_are_given() -> None:
+    annual_only = params_from_mapping({"split_weights": {"trailing3": 0, "last_month": 0, "annual": 1}})
+    by_params = month_targets(_month_data(), "2026-04", annual_only)
+    given = month_targets(_month_data(), "2026-04", PARAMS, weights=(0, 0, 1))
+    default = month_targets(_month_data(), "2026-04", PARAMS)
+    pd.testing.assert_frame_equal(by_params.dealer, given.dealer)
+    assert not by_params.dealer["target"].equals(default.dealer["target"])

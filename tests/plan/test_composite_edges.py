@@ -19,6 +19,7 @@ from kaplan.plan.composite import (
     blend,
     blended,
     components,
+    components_from_sums,
     dropped_components,
     province_sums,
     unit_sums,
@@ -115,3 +116,77 @@ def test_an_org_without_dealers_has_no_units_and_no_warnings(level: str) -> None
     assert list(comp.frame.columns[-4:]) == ["s_trailing3", "s_last_month", "s_annual", "s_pipeline"]
     assert blend(comp, SplitWeights())["composite"].tolist() == []
     assert dropped_components(comp, SplitWeights()).empty
+
+
+# Month 2026-04 with the leads of test_composite (dealer rows D1a, D1b, D2, D3, D4 x command, work,
+# conversion): D1a command 10 units at commit, D2 command 4 at tender, D1b command 8 lost; the other
+# two leads are reported in April or close in May.
+DEFAULT_PIPELINE = [7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.4, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+HALVED_PIPELINE = [5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+DEALER_COLUMNS = ["month", "region", "province", "dealer_id", "dealer_name", "line", "trailing3", "last_month",
+                  "annual", "pipeline", "s_trailing3", "s_last_month", "s_annual", "s_pipeline"]  # fmt: skip
+
+
+def _lead_data() -> Tables:
+    return Tables.from_frames(org=ORG, products=PRODUCTS, sales=SALES, annual_targets=TARGETS, leads=LEADS)
+
+
+def test_unit_sums_are_int64_units_and_a_pipeline_of_zeros_where_no_lead_closes() -> None:
+    sums = unit_sums(_lead_data(), "2026-04")
+    assert sums.dtypes[["trailing3", "last_month", "annual", "pipeline"]].astype(str).tolist() == [
+        "int64", "int64", "int64", "float64"]  # fmt: skip
+    # 7.0 = 10 x .7 (commit), 3.4 = 4 x .85 (tender); every other dealer x line is 0.0, not blank
+    assert sums["pipeline"].tolist() == DEFAULT_PIPELINE
+    assert sums["trailing3"].tolist() == [30, 0, 0, 20, 0, 0, 30, 6, 0, 20, 4, 0, 0, 0, 0]
+
+
+def test_stage_probabilities_given_weigh_the_pipeline() -> None:
+    # commit .5, tender .25: D1a 10 x .5 = 5, D2 4 x .25 = 1
+    probabilities = StageProbabilities(commit=0.5, tender=0.25)
+    data = _lead_data()
+    assert unit_sums(data, "2026-04", probabilities)["pipeline"].tolist() == HALVED_PIPELINE
+    comp = components(data, "2026-04", "dealer", probabilities)
+    assert comp.frame["pipeline"].tolist() == HALVED_PIPELINE
+    # s_pipeline of command in P1: D1a 5 / (5 + 0) = 1; in P2: D2 alone, 1
+    assert comp.frame["s_pipeline"].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0] + [0.0] * 8
+    province = components(data, "2026-04", probabilities=probabilities)
+    assert province.frame[province.frame["line"] == "command"]["pipeline"].tolist() == [5.0, 1.0, 0.0]
+
+
+def test_components_default_to_the_province_level() -> None:
+    comp = components(_data(), "2026-04")
+    assert comp.level == "province"
+    assert comp.frame[["province", "line"]].values.tolist() == [
+        [province, line] for province in ("P1", "P2", "P3") for line in LINES
+    ]
+
+
+def test_components_frame_columns_month_and_group_codes() -> None:
+    comp = components(_lead_data(), Month(2026, 4), "dealer")
+    assert comp.month == "2026-04"
+    assert list(comp.frame.columns) == DEALER_COLUMNS
+    assert comp.frame["month"].tolist() == ["2026-04"] * 15
+    pd.testing.assert_index_equal(comp.frame.index, pd.RangeIndex(15))
+    # groups numbered as they first come: (P1, command), (P1, work), (P1, conversion), (P2, ...), (P3, ...)
+    assert comp.group_code.dtype == "int64"
+    assert comp.group_code.tolist() == [0, 1, 2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 6, 7, 8]
+    assert comp.group_size.tolist() == [2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2]
+
+
+def test_a_group_sum_of_one_unit_or_less_is_present() -> None:
+    # T3 of the line adds up to exactly 1 unit, the pipeline to .75 weighted units: both are shares
+    sums = pd.DataFrame({"region": ["R1", "R1"], "province": ["P1", "P2"], "line": "command",
+                         "trailing3": [1, 0], "last_month": 0, "annual": 0, "pipeline": [0.25, 0.5]})  # fmt: skip
+    comp = components_from_sums(sums, "2026-04", "province")
+    assert comp.present.tolist() == [[True, False, False, True], [True, False, False, True]]
+    assert comp.shares.tolist() == [[1.0, 0.0, 0.0, 1 / 3], [0.0, 0.0, 0.0, 2 / 3]]
+
+
+def test_a_group_without_any_units_raises_no_numpy_warning() -> None:
+    # conversion sold nothing and has no target: every share of its group is 0/0, set to 0 silently
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        comp = components(_data(), "2026-04", "province")
+    conversion = comp.frame["line"] == "conversion"
+    assert comp.shares[conversion.to_numpy()].tolist() == [[0.0] * 4] * 3
+    assert not comp.present[conversion.to_numpy()].any()

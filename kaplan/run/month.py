@@ -18,7 +18,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,8 +59,9 @@ from kaplan.run.audiences import (
     folder_of,
     page_titles,
 )
+from kaplan.run.engine import ENGINE
 from kaplan.run.index import MONTH_INDEX, Link, version_index_html, write_month_index
-from kaplan.run.kernels import ENGINE, ReadyKernels
+from kaplan.run.kernels import WORKERS, ReadyKernels
 from kaplan.run.publish import MANIFEST, publish, staging_dir, write_manifest
 from kaplan.run.seal import Sealer, passphrases, seal_pages
 from kaplan.sample.write import data_folder
@@ -183,8 +184,9 @@ def run_month(
     out_dir: Path = Path("outputs"),
     lang: str = "zh",
     notebook_dir: Path = NOTEBOOK_DIR,
-    workers: int = 2,
+    workers: int = WORKERS,
     assess: str = "",
+    kernels: ReadyKernels | None = None,
 ) -> Path:
     """Publish month ``month`` (and the assessment of ``assess``, default the month before); the new version folder."""
     timings: dict[str, float] = {}
@@ -207,7 +209,9 @@ def run_month(
         raise KaplanError(f"no report notebooks found in {notebook_dir}")
     workdir = Path.cwd().resolve()  # the deployment: kernels find params/ where the run does
     # the first notebooks' kernels start and import while the inputs are validated (kaplan.run.kernels)
-    with ReadyKernels(min(workers, len(reports)), workdir) as kernels:
+    # kernels given by the caller (``kaplan run`` starts them first) stay open for its next month
+    ready = kernels if kernels is not None else ReadyKernels(min(workers, len(reports)), workdir)
+    with nullcontext(ready) if kernels is not None else ready:
         with step("input validation", timings):
             inputs = validated_inputs(source, params_file, month, as_of, params)
             names = [*NATIONAL_AUDIENCES, *(f"{REGION_PREFIX}{r}" for r in inputs.regions)]
@@ -231,7 +235,10 @@ def run_month(
             (staging / SHARED_DIR).mkdir()
 
             def report_page(report: Report) -> None:
-                _execute(report, notebook_dir, staging, parameters, timings, workdir, kernels.take())
+                kernel = ready.take()
+                _execute(report, notebook_dir, staging, parameters, timings, workdir, kernel)
+                if kernel is not None:
+                    ready.give_back(kernel)  # the worker's next notebook runs on it, as a new session
                 with step(f"html export {report.notebook}", timings):
                     _export(report, staging, language)
 

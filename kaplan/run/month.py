@@ -8,6 +8,9 @@ results once, :mod:`kaplan.report.shared`) -> one folder per audience (:mod:`kap
 pages encrypted when the parameters say so (:mod:`kaplan.run.seal`) -> each audience's
 ``index.html`` and the version's ``manifest.json`` -> the staging folder renamed into place as
 ``outputs/YYYY-MM/vN`` -> the month indexes rebuilt (:mod:`kaplan.run.index`).
+
+papermill and nbconvert are imported when the first notebook starts, not before the inputs are
+validated: a bad input is refused sooner, and the run's imports overlap the kernels' work.
 """
 
 from __future__ import annotations
@@ -45,10 +48,9 @@ from kaplan.core.params import (
 from kaplan.inputs.coverage import check_coverage
 from kaplan.inputs.database import is_database_url, redacted
 from kaplan.inputs.loader import database_snapshot, load_tables
-from kaplan.report.context import adjustment_records
+from kaplan.plan.adjustments import adjustment_records
 from kaplan.report.excel import safe_file_name
-from kaplan.report.export import notebook_html
-from kaplan.report.regions import region_names
+from kaplan.report.layout import region_names
 from kaplan.run.audiences import (
     TITLES,
     arrange,
@@ -59,7 +61,6 @@ from kaplan.run.audiences import (
     folder_of,
     page_titles,
 )
-from kaplan.run.engine import ENGINE
 from kaplan.run.index import MONTH_INDEX, Link, version_index_html, write_month_index
 from kaplan.run.kernels import WORKERS, ReadyKernels
 from kaplan.run.publish import MANIFEST, publish, staging_dir, write_manifest
@@ -296,6 +297,8 @@ def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from kaplan.run.engine import ENGINE
+
     source = notebook_dir / f"{report.notebook}.ipynb"
     target = staging / "notebooks" / f"{report.notebook}.ipynb"
     declared = notebook_parameters(source)
@@ -341,6 +344,8 @@ def notebook_parameters(path: Path) -> set[str]:
 
 
 def _export(report: Report, staging: Path, lang: Lang) -> None:
+    from kaplan.report.export import notebook_html
+
     page = notebook_html(staging / "notebooks" / f"{report.notebook}.ipynb", label(report.title, lang))
     (staging / f"{report.notebook}.html").write_text(page, encoding="utf-8")
 

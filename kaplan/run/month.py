@@ -234,6 +234,7 @@ def run_month(
             }
             (staging / "notebooks").mkdir()
             (staging / SHARED_DIR).mkdir()
+            _ready_to_execute()  # while the kernels finish starting
 
             def report_page(report: Report) -> None:
                 kernel = ready.take()
@@ -290,6 +291,14 @@ def run_month(
     write_month_index(out_dir, language, lambda folder: audience_label(audience_name(folder), language))
     log.info("timings: %s", json.dumps(timings))
     return published
+
+
+def _ready_to_execute() -> None:
+    """Import papermill and compile the page templates (each notebook needs them) before the notebooks start."""
+    import kaplan.run.engine  # noqa: F401 (registers the engine, imports papermill)
+    from kaplan.report.export import ready_exporter
+
+    ready_exporter()
 
 
 def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict, timings: dict,

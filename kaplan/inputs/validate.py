@@ -36,7 +36,7 @@ import difflib
 import itertools
 import logging
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -514,16 +514,22 @@ def check_table(spec: Table, raw: RawTable) -> Outcome:
     return values, text, problems, warnings
 
 
-def check_tables(raws: Mapping[str, RawTable | None]) -> Checked:
-    """Validate every table read; ``None`` stands for a table with no file (empty when allowed)."""
+def check_tables(raws: Mapping[str, RawTable | None], over: Callable = map) -> Checked:
+    """Validate every table read; ``None`` stands for a table with no file (empty when allowed).
+
+    ``over`` maps the check of one table over the tables read: ``map``, or a thread pool's ``map`` to check
+    several at once (arrow releases the GIL); problems come in the order of ``raws`` either way.
+    """
     checked = Checked()
+    read = [name for name, raw in raws.items() if raw is not None]
+    outcomes = dict(zip(read, over(lambda name: check_table(TABLES[name], raws[name]), read), strict=True))
     for name, raw in raws.items():
         spec = TABLES[name]
         if raw is None:
             checked.frames[name] = _empty(spec)
             checked.text[name] = pd.DataFrame({c: pd.Series(dtype="str") for c in spec.column_names})
             continue
-        values, text, problems, warnings = check_table(spec, raw)
+        values, text, problems, warnings = outcomes[name]
         checked.problems += problems
         checked.warnings += warnings
         if values is not None and text is not None:

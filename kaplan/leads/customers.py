@@ -66,12 +66,10 @@ def customer_types(customers: pd.DataFrame, sales: pd.DataFrame, as_of: pd.Times
                      dtype="str")  # fmt: skip
 
 
-def sales_by(facts: pd.DataFrame, attribute: pd.Series, month: MonthLike, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Units sold per value of a customer ``attribute`` (a Series by ``customer_id``, named for its column):
-    month to date and year to date, this year and last, with growth and share; a total row last."""
+def window_units(facts: pd.DataFrame, month: MonthLike, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Units sold per ``customer_id`` month to date and year to date, this year and last (the windows of
+    :func:`sales_by`): one pass over the sales for every customer attribute."""
     m = Month.of(month)
-    name = str(attribute.name)
-    key = facts["customer_id"].map(attribute)
     last = same_day_last_year(as_of)
     dates = facts["date"]
     windows = {
@@ -80,10 +78,23 @@ def sales_by(facts: pd.DataFrame, attribute: pd.Series, month: MonthLike, as_of:
         "ytd": (dates >= m.year_start) & (dates <= as_of),
         "last_year_ytd": (dates >= m.year_start.replace(year=m.year - 1)) & (dates <= last),
     }
-    sums = pd.DataFrame({k: facts["units"].where(w, 0) for k, w in windows.items()}).groupby(key).sum()
+    return pd.DataFrame({k: facts["units"].where(w, 0) for k, w in windows.items()}).groupby(facts["customer_id"]).sum()
+
+
+def sales_by(facts: pd.DataFrame, attribute: pd.Series, month: MonthLike, as_of: pd.Timestamp,
+             units: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """Units sold per value of a customer ``attribute`` (a Series by ``customer_id``, named for its column):
+    month to date and year to date, this year and last, with growth and share; a total row last.
+
+    ``units``: :func:`window_units` of the same facts, month and as-of date, when already computed.
+    """
+    name = str(attribute.name)
+    units = window_units(facts, month, as_of) if units is None else units
+    windows = list(units.columns)
+    sums = units.groupby(units.index.map(attribute)).sum()
     sums = sums.reindex(pd.Index(sorted(set(attribute.dropna())), name=name), fill_value=0).astype("int64")
     sums = sums.sort_values(["ytd", "mtd"], ascending=False, kind="stable").reset_index()
-    total = sums[list(windows)].sum().to_frame().T.astype("int64").assign(**{name: "total"})
+    total = sums[windows].sum().to_frame().T.astype("int64").assign(**{name: "total"})
     out = pd.concat([sums.assign(row_kind="unit"), total.assign(row_kind="national_total")], ignore_index=True)
     out["yoy_growth"] = _ratio(out["ytd"], out["last_year_ytd"]) - 1.0
     out["ytd_share"] = _ratio(out["ytd"], pd.Series(int(sums["ytd"].sum()), index=out.index))
@@ -97,7 +108,8 @@ def customer_views(customers: pd.DataFrame, sales: pd.DataFrame, facts: pd.DataF
     info = customers.set_index("customer_id")
     attributes = {"customer_types": customer_types(customers, sales, as_of, min_units),
                   "purchase_methods": info["purchase_method"], "industries": info["industry"]}  # fmt: skip
-    return {name: sales_by(facts, attribute, month, as_of) for name, attribute in attributes.items()}
+    units = window_units(facts, month, as_of)
+    return {name: sales_by(facts, attribute, month, as_of, units) for name, attribute in attributes.items()}
 
 
 def pipeline_by_industry(open_leads: pd.DataFrame, month: MonthLike) -> pd.DataFrame:

@@ -34,8 +34,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,7 @@ import pandas as pd
 from kaplan.core.apportion import apportion
 from kaplan.core.errors import KaplanError
 from kaplan.core.months import Month, MonthLike
+from kaplan.core.params import adjustments_dir
 from kaplan.plan.targets import MonthTargets
 
 log = logging.getLogger(__name__)
@@ -324,3 +327,15 @@ def issue_version(records: Sequence[Record]) -> str:
 def record_month(month: MonthLike) -> str:
     """The folder name of a month's records (``2026-06``)."""
     return str(Month.of(month))
+
+
+RECORD_NAME = re.compile(r"\d{4,}\.json")
+
+
+def adjustment_records(params_file: str | Path | None, month: MonthLike) -> list[Record]:
+    """The records of ``<params folder>/adjustments/<month>/`` (0001.json, 0002.json, ...), in number order."""
+    folder = adjustments_dir(params_file or None) / str(Month.of(month))
+    if not folder.is_dir():
+        return []
+    files = sorted((p for p in folder.iterdir() if RECORD_NAME.fullmatch(p.name)), key=lambda p: int(p.stem))
+    return [record_from_json(p.read_text(encoding="utf-8"), p.name) for p in files]

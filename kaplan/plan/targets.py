@@ -129,12 +129,17 @@ def sheet_columns(level: str, pipeline: bool) -> list[str]:
 
 
 def month_targets(
-    data: Tables, month: MonthLike, params: Params, weights: WeightsLike | None = None
-) -> MonthTargets:
-    """The whole cascade for ``month`` (YYYY-MM); ``weights`` default to ``params.split_weights``."""
+    data: Tables, month: MonthLike, params: Params, weights: WeightsLike | None = None,
+    seasonal: pd.DataFrame | None = None,
+) -> MonthTargets:  # fmt: skip
+    """The whole cascade for ``month`` (YYYY-MM); ``weights`` default to ``params.split_weights``.
+
+    ``seasonal``: the seasonal shares of the month's year when already computed (:func:`seasonal_shares`
+    of the same data and params; the months of one year share them).
+    """
     weights = params.split_weights if weights is None else weights
     month = str(Month.of(month))
-    seasonal = seasonal_shares(data, Month.of(month).year, params)
+    seasonal = seasonal_shares(data, Month.of(month).year, params) if seasonal is None else seasonal
     plan = plan_table(data, month, params, seasonal)
     sums = unit_sums(data, month, params.stage_probabilities)
     dealer_comp = components_from_sums(sums, month, "dealer")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -29,7 +28,7 @@ from kaplan.core.facts import sales_facts
 from kaplan.core.glossary import Lang, check_lang, label
 from kaplan.core.memory import release_memory
 from kaplan.core.months import Month, MonthLike, as_of_date
-from kaplan.core.params import Params, adjustments_dir, load_params, locks_dir
+from kaplan.core.params import Params, load_params, locks_dir
 from kaplan.core.tables import Tables
 from kaplan.core.units import LEVELS
 from kaplan.inputs.coverage import stale_data
@@ -38,7 +37,8 @@ from kaplan.inputs.loader import load_tables
 from kaplan.leads import pipeline as lead_pipeline
 from kaplan.leads.registry import lead_facts
 from kaplan.plan import landing
-from kaplan.plan.adjustments import Record, apply_adjustments, issue_version, record_from_json
+from kaplan.plan.adjustments import Record, adjustment_records, apply_adjustments, issue_version
+from kaplan.plan.seasonal import seasonal_shares
 from kaplan.plan.targets import MonthTargets, month_targets
 from kaplan.progress.board import board_with_totals, with_unit_columns
 from kaplan.progress.ytd import ytd_counts
@@ -46,7 +46,8 @@ from kaplan.report.excel import Printed, safe_file_name, sheet_label, write_work
 from kaplan.report.headline import Headline, headline, headline_sentences, region_headline
 from kaplan.report.html import STYLE, html_headline, html_notes, html_table
 from kaplan.report.issue import regional_packs
-from kaplan.report.regions import REGION_DIR, Part, of_region, region_names, region_page, region_sheets
+from kaplan.report.layout import HEADLINE_FILE, REGION_DIR, region_names
+from kaplan.report.regions import Part, of_region, region_page, region_sheets
 from kaplan.report.shared import share_ahead, shared
 from kaplan.sample.write import data_folder
 
@@ -55,8 +56,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECORD_NAME = re.compile(r"\d{4,}\.json")
-HEADLINE_FILE = "headline.json"
 
 
 def resolve_as_of(tables: Tables, month: MonthLike, as_of: object = None) -> pd.Timestamp:
@@ -77,6 +76,7 @@ class Context:
     notes: list[str] = field(default_factory=list)
     params_file: str = ""
     shared_dir: Path | None = None  # where the run's notebooks share what they compute (kaplan.report.shared)
+    seasonal_by_year: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def label(self, term: str) -> str:
         return label(term, self.lang)
@@ -84,6 +84,13 @@ class Context:
     def shared(self, name: str) -> Any:
         """The shared result ``name`` (:func:`shared_results`), computed once per run (:mod:`kaplan.report.shared`)."""
         return shared(self.shared_dir, name, shared_results(self)[name])
+
+    def seasonal(self, year: int) -> pd.DataFrame:
+        """The seasonal shares of ``year`` (:func:`kaplan.plan.seasonal.seasonal_shares`), computed once here:
+        the issued targets of the months of one year share them."""
+        if year not in self.seasonal_by_year:
+            self.seasonal_by_year[year] = seasonal_shares(self.tables, year, self.params)
+        return self.seasonal_by_year[year]
 
     @cached_property
     def facts(self) -> pd.DataFrame:
@@ -172,17 +179,8 @@ def _board(ctx: Context, level: str) -> pd.DataFrame:
 
 
 def _issued(ctx: Context, month: str) -> MonthTargets:
-    formula = month_targets(ctx.tables, month, ctx.params)
+    formula = month_targets(ctx.tables, month, ctx.params, seasonal=ctx.seasonal(Month.of(month).year))
     return apply_adjustments(formula, adjustment_records(ctx.params_file, month))[0]
-
-
-def adjustment_records(params_file: str | Path | None, month: MonthLike) -> list[Record]:
-    """The records of ``<params folder>/adjustments/<month>/`` (0001.json, 0002.json, ...), in number order."""
-    folder = adjustments_dir(params_file or None) / str(Month.of(month))
-    if not folder.is_dir():
-        return []
-    files = sorted((p for p in folder.iterdir() if RECORD_NAME.fullmatch(p.name)), key=lambda p: int(p.stem))
-    return [record_from_json(p.read_text(encoding="utf-8"), p.name) for p in files]
 
 
 def issued_targets(ctx: Context, month: MonthLike) -> MonthTargets:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kaplan.core.glossary import TERMS, Lang, label, with_code_labels
 from kaplan.report.xlsx import Sheet, write_xlsx
@@ -39,6 +41,7 @@ MAX_WIDTH = 50.0
 MIN_WIDTH = 6.0
 FIELD_WIDTH = 24.0  # a column left blank for the field to fill in by hand
 _WIDE = re.compile("[^\x00-\u2e7f]")  # counted twice: CJK and full-width characters (U+2E80 on)
+_WIDE_RE2 = r"[^\x{00}-\x{2e7f}]"  # the same, in RE2 syntax for arrow
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 _BAD_FILE_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
@@ -194,7 +197,9 @@ def column_width(header: str, series: pd.Series, kind: str = "text") -> float:
     ``FIELD_WIDTH`` wide.
     """
     # a value is capped at MAX_WIDTH, so its first MAX_WIDTH characters tell its width
-    longest_value = max([0, *(display_width(text[: int(MAX_WIDTH)]) for text in shown_text(series, kind).tolist())])
+    texts = pc.utf8_slice_codeunits(pa.array(shown_text(series, kind).tolist(), type=pa.string()), 0, int(MAX_WIDTH))
+    widths = pc.add(pc.utf8_length(texts), pc.count_substring_regex(texts, _WIDE_RE2))  # display_width of each
+    longest_value = pc.max(widths).as_py() or 0
     if longest_value:
         value_width = min(longest_value + 2, MAX_WIDTH)
     else:

@@ -101,6 +101,13 @@ def html_exporter() -> PageExporter:
     return exporter
 
 
+def ready_exporter() -> PageExporter:
+    """:func:`html_exporter` with its templates compiled: a run calls it while its kernels finish starting."""
+    exporter = html_exporter()
+    exporter.template  # noqa: B018 (the property loads and compiles the templates once)
+    return exporter
+
+
 def notebook_html(notebook: Path, title: str) -> str:
     """The HTML page of an executed notebook (papermill's error banner and parameters hidden)."""
     nb = nbformat.read(str(notebook), as_version=4)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kaplan.core.glossary import Lang, code_labels, label
 from kaplan.core.style import LOSS_COLOR, status_css
@@ -52,6 +54,15 @@ def _formatter(column: str, series: pd.Series) -> Callable[[object], str]:
     return lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+def _escaped(text: pd.Series) -> pa.Array:
+    """``html.escape`` of every text (quotes included), as arrow strings: one pass per character that needs it."""
+    values = pa.array(text.tolist(), type=pa.string())
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
+        if pc.any(pc.match_substring(values, char)).as_py():
+            values = pc.replace_substring(values, char, entity)
+    return values
+
+
 def _is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
@@ -72,29 +83,27 @@ def html_table(
     hidden = set(hidden)
     columns = [c for c in frame.columns if c not in hidden]
     shown = frame.head(max_rows)
-    kinds = shown["row_kind"].astype(str).tolist() if "row_kind" in shown else [""] * len(shown)
-    cells_by_column = []
+    cells = []
     for column in columns:
         series = shown[column]
         text = series.map(_formatter(column, frame[column])).astype(str)
         if translate_codes and column in CODE_COLUMNS:
             text = code_labels(series, column, lang).where(series.map(lambda v: isinstance(v, str)), "")
-        escaped = [html.escape(t) for t in text]
-        css = ["num"] * len(escaped) if _is_numeric(frame[column]) else [""] * len(escaped)
         if column == "status":
-            css = [f"status-{v}" if isinstance(v, str) else "" for v in series]
-        cells_by_column.append([(c, e) for c, e in zip(css, escaped, strict=True)])
+            opening = pa.array([f'<td class="status-{v}">' if isinstance(v, str) else "<td>" for v in series],
+                               type=pa.string())  # fmt: skip
+        else:
+            opening = '<td class="num">' if _is_numeric(frame[column]) else "<td>"
+        cells.append(pc.binary_join_element_wise(opening, _escaped(text), "</td>", ""))
+    kinds = shown["row_kind"].astype(str).tolist() if "row_kind" in shown else [""] * len(shown)
+    starts = pa.array([f'<tr class="{html.escape(k)}">' if k else "<tr>" for k in kinds], type=pa.string())
+    rows = pc.binary_join_element_wise(starts, *cells, "</tr>", "") if len(shown) else pa.array([], pa.string())
     head = "".join(f"<th>{html.escape(label(str(c), lang))}</th>" for c in columns)
-    rows = []
-    for i, kind in enumerate(kinds):
-        tds = "".join(
-            f'<td class="{c}">{e}</td>' if c else f"<td>{e}</td>" for c, e in (col[i] for col in cells_by_column)
-        )
-        rows.append(f'<tr class="{html.escape(kind)}">{tds}</tr>' if kind else f"<tr>{tds}</tr>")
     more = ""
     if len(frame) > max_rows:
         more = more_rows_note(len(frame) - max_rows, lang, rest_in)
-    return f'<table class="kp-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+    body = "".join(rows.to_pylist())
+    return f'<table class="kp-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
 
 
 def more_rows_note(rest: int, lang: Lang, rest_in: tuple[str, str] | None = None) -> str:

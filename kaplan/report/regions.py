@@ -24,7 +24,6 @@ from kaplan.progress.figures import time_vs_completion_figure
 from kaplan.report.embed import checked_trace_types, figure_html, plotly_script
 from kaplan.report.html import STYLE, html_headline, html_table
 
-REGION_DIR = "regions"  # in the staging folder: regions/<region>/<page>.html, <page>_<month>.xlsx
 PAGE_STYLE = "body{font-family:system-ui,sans-serif;margin:1em 2em;color:#1f2328}"
 
 
@@ -39,11 +38,6 @@ class Part:
     sheet: str = ""  # machine sheet name in the region's workbook; blank: page only
     table: bool = True  # False: the figure only
     max_rows: int = 300
-
-
-def region_names(org: pd.DataFrame) -> list[str]:
-    """The regions of the organisation, sorted."""
-    return sorted(str(r) for r in org["region"].dropna().unique())
 
 
 def of_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:

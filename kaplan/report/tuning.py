@@ -35,14 +35,14 @@ from kaplan.core.params import (
     save_split_weights,
     split_weights_problem,
 )
-from kaplan.plan.adjustments import apply_adjustments
+from kaplan.plan.adjustments import adjustment_records, apply_adjustments
 from kaplan.plan.composite import COMPONENTS
 from kaplan.plan.figures import change_figure
 from kaplan.plan.live import LiveSplit
 from kaplan.plan.scenarios import BacktestData, Suggestion, backtest_data, backtest_many, suggest
 from kaplan.plan.targets import month_targets
 from kaplan.report import context as report
-from kaplan.report.context import Context, adjustment_records
+from kaplan.report.context import Context
 from kaplan.report.html import html_table
 
 log = logging.getLogger(__name__)

@@ -35,6 +35,7 @@ EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")  # CR too: XML would fold it
 _FORBIDDEN_RE2 = r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x{fffe}\x{ffff}]"  # the same set, in RE2 syntax
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ANY_TO_ESCAPE_RE2 = r"[&<>\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x{fffe}\x{ffff}]|_x"  # what any pass below changes
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # deflate level 1: on the national lead sheet (170 MB of XML) 2.5x faster than the default 6, the file 28 % larger
 COMPRESS_LEVEL = 1
@@ -163,13 +164,16 @@ def _contains(values: pa.Array, text: str) -> bool:
 def escaped_text(values: pa.Array) -> pa.Array:
     """XML-safe text: ``& < >`` escaped, forbidden characters as ``_xHHHH_``, cut at 32,767.
 
-    Each pass runs only when some cell needs it (a plain substring search says so first).
+    Each pass runs only when some cell needs it: one regular expression tells whether any does, then a
+    plain substring search which.
     """
     if len(values) and (pc.max(pc.binary_length(values)).as_py() or 0) > MAX_TEXT:  # bytes: at least as many
         too_long = pc.greater(pc.utf8_length(values), MAX_TEXT)
         if pc.any(too_long).as_py():
             log.warning("%d text cell(s) longer than %d characters were cut", pc.sum(too_long).as_py(), MAX_TEXT)
             values = pc.utf8_slice_codeunits(values, 0, MAX_TEXT)
+    if not pc.any(pc.match_substring_regex(values, _ANY_TO_ESCAPE_RE2)).as_py():
+        return values  # the usual column: one pass tells that no cell needs any of the passes below
     if _contains(values, "_x"):
         values = pc.replace_substring_regex(values, _ESCAPE_LOOKALIKE.pattern, r"_x005F_\1")
     bad = pc.match_substring_regex(values, _FORBIDDEN_RE2)

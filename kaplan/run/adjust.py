@@ -38,13 +38,13 @@ from kaplan.inputs.reading import xlsx_precheck
 from kaplan.plan.adjustments import (
     AdjustmentError,
     Record,
+    adjustment_records,
     apply_adjustments,
     checked_request,
     issue_version,
     new_record,
 )
 from kaplan.plan.targets import month_targets
-from kaplan.report.context import adjustment_records
 from kaplan.sample.write import data_folder
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,7 @@ from pathlib import Path
 
 from kaplan.core.glossary import Lang, label
 from kaplan.core.params import NATIONAL_AUDIENCES, REGION_PREFIX, Audiences
-from kaplan.report.context import HEADLINE_FILE
-from kaplan.report.regions import REGION_DIR
+from kaplan.report.layout import HEADLINE_FILE, REGION_DIR
 
 REGION_FOLDER = "region-"
 TITLES = {"01_targets.html": "report_targets", "02_progress.html": "report_progress",

@@ -3,6 +3,9 @@
 Any :class:`~kaplan.core.errors.KaplanError` ends the command with its message and its exit code
 (2 bad input or parameters, 3 annual targets differ from the locked plan, 4 the data do not cover
 the month; docs/operations.md "Exit codes"); nothing is written in that case.
+
+Each command imports what it runs when it runs: ``kaplan run`` starts its report kernels first
+(:mod:`kaplan.run.kernels`), so that they start while the run imports the rest (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -14,17 +17,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from kaplan.assessment.workflow import approvals_dir, record
 from kaplan.core.errors import KaplanError
 from kaplan.core.months import Month, MonthError
-from kaplan.core.params import load_params
-from kaplan.inputs.check import check_folder, lock_year
-from kaplan.inputs.coverage import auto_months
-from kaplan.run.adjust import adjust
-from kaplan.run.init import init_deployment
-from kaplan.run.month import run_month
-from kaplan.run.publish import verify_version
-from kaplan.sample.write import write_sample
 
 log = logging.getLogger("kaplan")
 
@@ -59,18 +53,24 @@ def _year(text: str) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    from kaplan.sample.write import write_sample
+
     write_sample(Path(args.out), scale=args.scale, seed=args.seed, until=args.until, fmt=args.format)
     print(f"sample data ({args.scale}, seed {args.seed}, until {args.until}) written to {args.out}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from kaplan.inputs.check import check_folder
+
     report = check_folder(args.data, params_file=args.params)
     print(report)
     return 0
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
+    from kaplan.inputs.check import lock_year
+
     path = lock_year(args.year, args.data, Path(args.locks) if args.locks else None)
     print(f"annual plan {args.year} locked: {path}")
     return 0
@@ -80,33 +80,48 @@ def run_months(month: str, params_file: str | None, today: Callable[[], date]) -
     """The months to publish: ``month``, or for ``auto`` those of :func:`auto_months` on ``today()``."""
     if month != AUTO:
         return [month]
+    from kaplan.core.params import load_params
+    from kaplan.inputs.coverage import auto_months
+
     return auto_months(today(), load_params(params_file).kpi.compile_deadline_day)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    for month in run_months(args.month, args.params, args.today):
-        version = run_month(
-            month=month,
-            as_of=args.as_of,
-            data_dir=args.data or None,
-            params_file=Path(args.params) if args.params else None,
-            out_dir=Path(args.out),
-            lang=args.lang,
-            assess=args.assess or "",
-        )
-        print(f"published {version}\nopen {Path(args.out) / 'index.html'} (the month index of every audience), or")
-        for folder in sorted(p.name for p in version.iterdir() if p.is_dir()):
-            print(f"  {folder:<14} {version / folder / 'index.html'}")
+    from kaplan.run.kernels import WORKERS, ReadyKernels
+
+    # the kernels start (and import) while this process imports the run and validates the inputs
+    with ReadyKernels(WORKERS, Path.cwd().resolve()) as kernels:
+        from kaplan.run.month import run_month
+
+        for month in run_months(args.month, args.params, args.today):
+            version = run_month(
+                month=month,
+                as_of=args.as_of,
+                data_dir=args.data or None,
+                params_file=Path(args.params) if args.params else None,
+                out_dir=Path(args.out),
+                lang=args.lang,
+                assess=args.assess or "",
+                kernels=kernels,
+            )
+            print(f"published {version}\nopen {Path(args.out) / 'index.html'} (the month index of every audience), or")
+            for folder in sorted(p.name for p in version.iterdir() if p.is_dir()):
+                print(f"  {folder:<14} {version / folder / 'index.html'}")
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from kaplan.run.publish import verify_version
+
     verify_version(Path(args.version))
     print(f"{args.version}: every file matches its manifest hash")
     return 0
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
+    from kaplan.assessment.workflow import approvals_dir, record
+    from kaplan.core.params import load_params
+
     deadline_day = load_params(args.params, month=args.month).kpi.compile_deadline_day
     folder = Path(args.approvals) if args.approvals else approvals_dir(args.params)
     state = record(args.month, args.stage, args.by, folder, deadline_day=deadline_day)
@@ -116,6 +131,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_adjust(args: argparse.Namespace) -> int:
+    from kaplan.run.adjust import adjust
+
     path, record = adjust(args.month, Path(args.source), args.by, args.reason,
                           data_dir=Path(args.data) if args.data else None,
                           params_file=Path(args.params) if args.params else None)  # fmt: skip
@@ -131,6 +148,8 @@ def cmd_adjust(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from kaplan.run.init import init_deployment
+
     folder = Path(args.dir)
     for path in init_deployment(folder):
         print(f"created {path}")

@@ -23,8 +23,8 @@ from pathlib import Path
 from kaplan.core.files import write_atomically
 from kaplan.core.glossary import Lang, label
 from kaplan.core.params import NATIONAL_AUDIENCES
-from kaplan.report.context import HEADLINE_FILE
 from kaplan.report.headline import Headline, headline_sentences
+from kaplan.report.layout import HEADLINE_FILE
 from kaplan.run.publish import MANIFEST, versions
 
 log = logging.getLogger(__name__)

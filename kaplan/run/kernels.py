@@ -1,101 +1,123 @@
-"""Kernels started while the run validates its inputs (docs/operations.md "Publishing").
+"""Kernels started while the run validates its inputs, and reused (docs/operations.md "Publishing").
 
 A report kernel spends its first seconds starting Python and ipykernel and importing pandas, plotly
-and kaplan, work that needs nothing of the month. The run starts the kernels of the notebooks it
-executes first (one per worker) as soon as it knows where they run, and has them import kaplan's
-report context while the run itself reads and validates the inputs on the other core; papermill then
-executes each notebook on its ready kernel (:class:`ReadyKernelEngine`) and shuts it down at the end,
-as it does the kernels it starts itself.
+and kaplan, work that needs nothing of the month. ``kaplan run`` starts one kernel per worker before it
+imports the rest of the run, and has them import kaplan's report context while the run itself reads and
+validates the inputs; papermill then executes each notebook on a ready kernel
+(:mod:`kaplan.run.engine`). When a notebook ends, its kernel is handed back (:meth:`ReadyKernels.give_back`):
+its namespace is cleared as a new session (variables, outputs and the execution count; the imported
+modules stay) and its freed memory returned to the system, and the worker's next notebook runs on
+it, without a second start and import. Every kernel is shut down when the run ends.
 
-The import runs silently: it adds no execution count and no output to the notebook, and a notebook
-imports what it needs again in its own first cell (already loaded, so at no cost). A kernel started
-for a run that then stops on bad input is shut down unused.
+The import and the reset run silently: they add no execution count and no output to a notebook, and
+a notebook imports what it needs again in its own first cell (already loaded, so at no cost). A
+kernel started for a run that then stops on bad input is shut down unused.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from jupyter_client.manager import KernelManager
-from nbformat import NotebookNode
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
 log = logging.getLogger(__name__)
 
-ENGINE = "kaplan_ready_kernel"
 KERNEL = "python3"
+WORKERS = 2  # notebooks run at once, one kernel each: the two cores of the machine the run is sized for
 WARM_UP = "import kaplan.report.context"
+# a new session: no variable, output or execution count of the notebook before; memory handed back
+RESET = ('get_ipython().reset(new_session=True); __import__("gc").collect(); '
+         '__import__("kaplan.core.memory", fromlist=["release_memory"]).release_memory()')
 START_TIMEOUT_S = 60
-
-
-class ReadyKernelEngine(NBClientEngine):
-    """papermill's nbclient engine on a kernel already started (``km``), shut down when the notebook ends."""
-
-    @classmethod
-    def execute_managed_notebook(
-        cls, nb_man: NotebookExecutionManager, kernel_name: str, **kwargs: Any
-    ) -> NotebookNode:
-        """Execute ``nb_man``'s notebook as papermill's own engine does, on the kernel ``kwargs["km"]``."""
-        renamed = {"start_timeout": "startup_timeout", "execution_timeout": "timeout"}
-        options = {renamed.get(k, k): v for k, v in kwargs.items() if k != "input_path"}
-        options.setdefault("startup_timeout", START_TIMEOUT_S)
-        client = PapermillNotebookClient(nb_man, kernel_name=kernel_name, log=log, **options)
-        # nbclient leaves running a kernel it did not start; this one is the notebook's alone
-        return client.execute(cleanup_kc=True)
-
-
-papermill_engines.register(ENGINE, ReadyKernelEngine)
 
 
 def ready_kernel(workdir: Path) -> KernelManager:
     """A report kernel started in ``workdir`` with kaplan's report context imported."""
     manager = KernelManager(kernel_name=KERNEL)
     manager.start_kernel(cwd=str(workdir))
-    client = manager.client()  # a blocking client, for the warm-up
-    client.start_channels()
     try:
-        client.wait_for_ready(timeout=START_TIMEOUT_S)
-        request = client.execute(WARM_UP, silent=True, store_history=False)
-        reply = client.get_shell_msg(timeout=START_TIMEOUT_S)
-        if reply["parent_header"].get("msg_id") != request or reply["content"]["status"] != "ok":
-            log.warning("a kernel's warm-up did not finish: %s", reply["content"].get("evalue", reply["content"]))
+        silently(manager, WARM_UP, wait_ready=True)
     except BaseException:
-        client.stop_channels()
         manager.shutdown_kernel(now=True)
         raise
-    client.stop_channels()
-    # nbclient drives the kernel from its own event loop: it needs the asynchronous client
-    manager.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
     return manager
 
 
+def silently(manager: KernelManager, code: str, wait_ready: bool = False) -> bool:
+    """Run ``code`` on the kernel without output or execution count; whether it finished without error."""
+    manager.client_class = "jupyter_client.blocking.BlockingKernelClient"
+    client = manager.client()
+    client.start_channels()
+    try:
+        if wait_ready:
+            client.wait_for_ready(timeout=START_TIMEOUT_S)
+        request = client.execute(code, silent=True, store_history=False)
+        reply = client.get_shell_msg(timeout=START_TIMEOUT_S)
+        done = reply["parent_header"].get("msg_id") == request and reply["content"]["status"] == "ok"
+        if not done:
+            log.warning("a kernel did not run %r: %s", code[:40], reply["content"].get("evalue", reply["content"]))
+        return done
+    finally:
+        client.stop_channels()
+        # nbclient drives the kernel from its own event loop: it needs the asynchronous client
+        manager.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+
+
 class ReadyKernels:
-    """``count`` report kernels being started in the background; each taken once, the rest shut down on close."""
+    """``count`` report kernels being started in the background, taken and handed back; all shut down on close."""
 
     def __init__(self, count: int, workdir: Path) -> None:
         self._pool = ThreadPoolExecutor(max_workers=max(count, 1), thread_name_prefix="kernel")
         self._waiting: list[Future[KernelManager]] = [self._pool.submit(ready_kernel, workdir) for _ in range(count)]
+        self._free: list[KernelManager] = []
+        self._taken: list[KernelManager] = []
+        self._lock = threading.Lock()
 
     def take(self) -> KernelManager | None:
-        """A started kernel (waiting for its warm-up to finish), or None when all are taken."""
-        try:
+        """A kernel handed back, else a started one (waiting for its warm-up to finish); None when none is left."""
+        with self._lock:
+            if self._free:
+                kernel = self._free.pop()
+                self._taken.append(kernel)
+                return kernel
+            if not self._waiting:
+                return None
             future = self._waiting.pop()
-        except IndexError:
-            return None
-        return future.result()
+        kernel = future.result()
+        with self._lock:
+            self._taken.append(kernel)
+        return kernel
+
+    def give_back(self, kernel: KernelManager) -> None:
+        """Reset ``kernel`` as a new session for the next notebook; a kernel that cannot be reset is shut down."""
+        with self._lock:
+            self._taken.remove(kernel)
+        try:
+            reusable = kernel.is_alive() and silently(kernel, RESET)
+        except Exception as exc:  # a kernel that does not answer is not used again
+            log.debug("a kernel could not be reset: %s", exc)
+            reusable = False
+        if not reusable:
+            kernel.shutdown_kernel(now=True)
+            return
+        with self._lock:
+            self._free.append(kernel)
 
     def close(self) -> None:
-        """Shut down every kernel not taken (those being started, once started)."""
-        waiting, self._waiting = self._waiting, []
+        """Shut down every kernel: handed back, still taken, or being started (once started)."""
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+            started, self._free, self._taken = [*self._free, *self._taken], [], []
         for future in waiting:
             try:
-                future.result().shutdown_kernel(now=True)
+                started.append(future.result())
             except Exception as exc:  # a kernel that failed to start has nothing to shut down
                 log.debug("an unused kernel: %s", exc)
+        for kernel in started:
+            kernel.shutdown_kernel(now=True)
         self._pool.shutdown(wait=True)
 
     def __enter__(self) -> ReadyKernels:

@@ -8,6 +8,9 @@ results once, :mod:`kaplan.report.shared`) -> one folder per audience (:mod:`kap
 pages encrypted when the parameters say so (:mod:`kaplan.run.seal`) -> each audience's
 ``index.html`` and the version's ``manifest.json`` -> the staging folder renamed into place as
 ``outputs/YYYY-MM/vN`` -> the month indexes rebuilt (:mod:`kaplan.run.index`).
+
+papermill and nbconvert are imported when the first notebook starts, not before the inputs are
+validated: a bad input is refused sooner, and the run's imports overlap the kernels' work.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,10 +48,9 @@ from kaplan.core.params import (
 from kaplan.inputs.coverage import check_coverage
 from kaplan.inputs.database import is_database_url, redacted
 from kaplan.inputs.loader import database_snapshot, load_tables
-from kaplan.report.context import adjustment_records
+from kaplan.plan.adjustments import adjustment_records
 from kaplan.report.excel import safe_file_name
-from kaplan.report.export import notebook_html
-from kaplan.report.regions import region_names
+from kaplan.report.layout import region_names
 from kaplan.run.audiences import (
     TITLES,
     arrange,
@@ -60,7 +62,7 @@ from kaplan.run.audiences import (
     page_titles,
 )
 from kaplan.run.index import MONTH_INDEX, Link, version_index_html, write_month_index
-from kaplan.run.kernels import ENGINE, ReadyKernels
+from kaplan.run.kernels import WORKERS, ReadyKernels
 from kaplan.run.publish import MANIFEST, publish, staging_dir, write_manifest
 from kaplan.run.seal import Sealer, passphrases, seal_pages
 from kaplan.sample.write import data_folder
@@ -183,8 +185,9 @@ def run_month(
     out_dir: Path = Path("outputs"),
     lang: str = "zh",
     notebook_dir: Path = NOTEBOOK_DIR,
-    workers: int = 2,
+    workers: int = WORKERS,
     assess: str = "",
+    kernels: ReadyKernels | None = None,
 ) -> Path:
     """Publish month ``month`` (and the assessment of ``assess``, default the month before); the new version folder."""
     timings: dict[str, float] = {}
@@ -207,7 +210,9 @@ def run_month(
         raise KaplanError(f"no report notebooks found in {notebook_dir}")
     workdir = Path.cwd().resolve()  # the deployment: kernels find params/ where the run does
     # the first notebooks' kernels start and import while the inputs are validated (kaplan.run.kernels)
-    with ReadyKernels(min(workers, len(reports)), workdir) as kernels:
+    # kernels given by the caller (``kaplan run`` starts them first) stay open for its next month
+    ready = kernels if kernels is not None else ReadyKernels(min(workers, len(reports)), workdir)
+    with nullcontext(ready) if kernels is not None else ready:
         with step("input validation", timings):
             inputs = validated_inputs(source, params_file, month, as_of, params)
             names = [*NATIONAL_AUDIENCES, *(f"{REGION_PREFIX}{r}" for r in inputs.regions)]
@@ -229,9 +234,13 @@ def run_month(
             }
             (staging / "notebooks").mkdir()
             (staging / SHARED_DIR).mkdir()
+            _ready_to_execute()  # while the kernels finish starting
 
             def report_page(report: Report) -> None:
-                _execute(report, notebook_dir, staging, parameters, timings, workdir, kernels.take())
+                kernel = ready.take()
+                _execute(report, notebook_dir, staging, parameters, timings, workdir, kernel)
+                if kernel is not None:
+                    ready.give_back(kernel)  # the worker's next notebook runs on it, as a new session
                 with step(f"html export {report.notebook}", timings):
                     _export(report, staging, language)
 
@@ -284,10 +293,20 @@ def run_month(
     return published
 
 
+def _ready_to_execute() -> None:
+    """Import papermill and compile the page templates (each notebook needs them) before the notebooks start."""
+    import kaplan.run.engine  # noqa: F401 (registers the engine, imports papermill)
+    from kaplan.report.export import ready_exporter
+
+    ready_exporter()
+
+
 def _execute(report: Report, notebook_dir: Path, staging: Path, parameters: dict, timings: dict,
              workdir: Path, kernel: KernelManager | None = None) -> Report:  # fmt: skip
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from kaplan.run.engine import ENGINE
 
     source = notebook_dir / f"{report.notebook}.ipynb"
     target = staging / "notebooks" / f"{report.notebook}.ipynb"
@@ -334,6 +353,8 @@ def notebook_parameters(path: Path) -> set[str]:
 
 
 def _export(report: Report, staging: Path, lang: Lang) -> None:
+    from kaplan.report.export import notebook_html
+
     page = notebook_html(staging / "notebooks" / f"{report.notebook}.ipynb", label(report.title, lang))
     (staging / f"{report.notebook}.html").write_text(page, encoding="utf-8")
 

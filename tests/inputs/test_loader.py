@@ -105,7 +105,7 @@ def test_a_damaged_cache_entry_is_read_again_from_the_files(tmp_path: Path) -> N
     folder = clean_copy(tmp_path)
     load_tables(folder)
     (entry,) = (cache_root() / "tables").iterdir()
-    (entry / "sales.parquet").write_bytes(b"garbage")
+    (entry / "sales.arrow").write_bytes(b"garbage")
     assert len(load_tables(folder).sales) == 3
 
 

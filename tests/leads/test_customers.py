@@ -7,7 +7,14 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaplan.leads.customers import customer_types, pipeline_by_industry, sales_by, tender_calendar, won_deals
+from kaplan.leads.customers import (
+    customer_types,
+    pipeline_by_industry,
+    sales_by,
+    tender_calendar,
+    window_units,
+    won_deals,
+)
 
 AS_OF = pd.Timestamp("2026-06-20")
 
@@ -103,6 +110,17 @@ def test_sales_by_adds_up_to_the_total_row(rows: list[tuple[str, int, int]]) -> 
     for column in ("mtd", "last_year_mtd", "ytd", "last_year_ytd"):
         assert units[column].sum() == total[column]
     assert set(units["industry"]) == {"x", "y", "z"}
+
+
+def test_units_per_customer_are_summed_once_for_every_attribute() -> None:
+    sold = facts([("A", "2026-06-01", 5), ("B", "2026-03-01", 7), ("E", "2026-06-02", 40), ("A", "2025-06-20", 2)])
+    units = window_units(sold, "2026-06", AS_OF)
+    assert units.loc["A"].tolist() == [5, 2, 5, 2] and units.loc["E"].tolist() == [40, 0, 40, 0]
+    for attribute in (pd.Series({"A": "x", "B": "y"}, name="industry"),
+                      pd.Series({"A": "tender", "B": "tender", "C": "agreement"}, name="purchase_method")):  # fmt: skip
+        given = sales_by(sold, attribute, "2026-06", AS_OF, units)
+        pd.testing.assert_frame_equal(given, sales_by(sold, attribute, "2026-06", AS_OF))
+        assert given["ytd"].iloc[-1] == 12  # customer E, without the attribute, is in no row
 
 
 def test_open_pipeline_by_industry() -> None:

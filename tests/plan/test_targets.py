@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kaplan.core.params import params_from_mapping
 from kaplan.core.tables import Tables
+from kaplan.plan.seasonal import plan_table, seasonal_shares
 from kaplan.plan.targets import SHEET_COLUMNS, month_targets, targets_sheets
 from kaplan.report.excel import sheet_label, write_workbook
 
@@ -188,3 +189,16 @@ def test_small_sample_cascade_is_exact(small_tables: Tables) -> None:
     locked = mt.plan.groupby("line")["locked_plan"].sum()
     annual = small_tables.annual_targets.query("year == 2026").groupby("line")["units"].sum()
     assert (locked.reindex(annual.index) == annual).all()
+
+
+def test_seasonal_shares_given_are_the_ones_used(small_tables: Tables) -> None:
+    own = seasonal_shares(small_tables, 2026, PARAMS)
+    given = month_targets(small_tables, "2026-06", PARAMS, seasonal=own)
+    computed = month_targets(small_tables, "2026-06", PARAMS)
+    pd.testing.assert_frame_equal(given.plan, computed.plan)
+    pd.testing.assert_frame_equal(given.dealer, computed.dealer)
+    other = seasonal_shares(small_tables, 2025, PARAMS)
+    assert not other["seasonal_share"].equals(own["seasonal_share"])
+    with_other = month_targets(small_tables, "2026-06", PARAMS, seasonal=other)
+    pd.testing.assert_frame_equal(with_other.plan, plan_table(small_tables, "2026-06", PARAMS, other))
+    assert not with_other.plan.equals(computed.plan)

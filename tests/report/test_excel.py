@@ -6,16 +6,20 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaplan.core.glossary import code_labels
 from kaplan.report.excel import (
+    FIELD_WIDTH,
+    MAX_WIDTH,
+    MIN_WIDTH,
     column_width,
     display_width,
     safe_file_name,
     safe_sheet_name,
     sheet_label,
+    shown_text,
     write_workbook,
 )
 
@@ -114,3 +118,13 @@ def test_flags_read_yes_no_and_a_missing_flag_is_blank(tmp_path: Path) -> None:
     assert column_width("x", pd.Series(["北京", None, 7], dtype="object"), "text") == 6  # 北京: 4 + 2
     assert column_width("x", pd.Series(["北" * 30, "y" * 47]), "text") == 50  # 60 columns, capped
     assert column_width("x", pd.Series(["y" * 47]), "text") == 49
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=80)), max_size=30), st.sampled_from(["text", "int", "share"]))
+def test_a_column_is_as_wide_as_its_widest_shown_value_counted_cell_by_cell(values: list, kind: str) -> None:
+    series = pd.Series(values if kind == "text" else [len(v or "") * 997.3 for v in values], dtype="object")
+    shown = shown_text(series, kind).tolist()
+    longest = max([0, *(display_width(t[: int(MAX_WIDTH)]) for t in shown)])
+    expected = min(longest + 2, MAX_WIDTH) if longest else (FIELD_WIDTH if len(series) and kind == "text" else 0.0)
+    assert column_width("h", series, kind) == max(display_width("h") + 2, expected, MIN_WIDTH)

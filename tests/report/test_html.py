@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaplan.report.html import html_notes, html_table
 
@@ -42,3 +46,15 @@ def test_the_more_rows_note_points_to_excel_only_when_the_sheet_exists() -> None
     assert sentence in named
     assert 'data-workbook="pipeline_2026-06.xlsx" data-sheet="Stale leads"' in named
     assert "kp-more" not in html_table(frame, "en", max_rows=10)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=8))
+def test_every_cell_reads_back_as_its_text_and_holds_no_markup(texts: list[str]) -> None:
+    page = html_table(pd.DataFrame({"customer_name": texts, "units": range(len(texts))}), "en")
+    body = page[page.index("<tbody>") + len("<tbody>") : page.index("</tbody>")]
+    rows = body.removeprefix("<tr>").removesuffix("</tr>").split("</tr><tr>")
+    cells = [row.removeprefix("<td>").removesuffix("</td>").split('</td><td class="num">') for row in rows]
+    assert [html.unescape(name) for name, _ in cells] == texts
+    assert [units for _, units in cells] == [f"{i:,}" for i in range(len(texts))]
+    assert not any(c in name for name, _ in cells for c in "<>\"'")

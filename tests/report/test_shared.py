@@ -105,11 +105,19 @@ def test_notebooks_of_a_run_compute_the_months_targets_once(small_dir: Path, tmp
     calls: list[str] = []
     real = report.month_targets
 
-    def counted(tables: object, month: object, params: object) -> object:
+    def counted(tables: object, month: object, params: object, **given: object) -> object:
         calls.append(str(month))
-        return real(tables, month, params)
+        return real(tables, month, params, **given)
+
+    years: list[int] = []
+    real_shares = report.seasonal_shares
+
+    def counted_shares(tables: object, year: int, params: object) -> object:
+        years.append(year)
+        return real_shares(tables, year, params)
 
     monkeypatch.setattr(report, "month_targets", counted)
+    monkeypatch.setattr(report, "seasonal_shares", counted_shares)
     folder = tmp_path / "shared"
     folder.mkdir()
     first = report.context("2026-06", "2026-06-20", str(small_dir), shared_dir=str(folder))
@@ -121,6 +129,7 @@ def test_notebooks_of_a_run_compute_the_months_targets_once(small_dir: Path, tmp
     before = [f"2025-{m:02d}" for m in range(6, 13)] + [f"2026-{m:02d}" for m in range(1, 6)]
     issued = report.issued_months(first, before)  # the landing backtest's: computed when asked, and shared
     assert calls == ["2026-06", *before]
+    assert years == [2025, 2026]  # the seasonal shares of a year once, for all its months
     assert {f"issued_targets-{m}.pickle" for m in before} <= {p.name for p in folder.glob(f"*{SUFFIX}")}
     second = report.context("2026-06", "2026-06-20", str(small_dir), shared_dir=str(folder))
     pd.testing.assert_frame_equal(first.targets.dealer, second.targets.dealer)

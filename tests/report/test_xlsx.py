@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from isal import isal_zlib
@@ -67,6 +68,19 @@ def test_control_characters_escape_lookalikes_and_long_text(tmp_path: Path) -> N
     assert rows[2][0] == "keep _x005F_x0041_ literal"  # and this one back to the literal text
     assert len(rows[3][0]) == MAX_TEXT
     assert rows[4][0] == "tab\there"
+
+
+@pytest.mark.parametrize(
+    ("text", "xml"),
+    [("a & b", "a &amp; b"), ("x<y", "x&lt;y"), ("x>y", "x&gt;y"), ("_x0041_", "_x005F_x0041_"),
+     ("a\x0bb", "a_x000B_b"), ("a\x1fb", "a_x001F_b"), ("a\ufffeb", "a_xFFFE_b"), ("a\uffffb", "a_xFFFF_b"),
+     ("a\rb", "a_x000D_b"), ("_x", "_x"), ("plain 北京", "plain 北京")],
+)  # fmt: skip
+def test_a_column_with_one_character_to_escape_is_escaped(text: str, xml: str) -> None:
+    """Each escaping pass runs when a single cell of the column needs it (the others are plain)."""
+    column = pd.Series(["plain", text, "还是"])
+    body = b"".join(bytes(part) for part in sheet_xml_parts(_sheet(pd.DataFrame({"t": column}), ["text"])))
+    assert f'<c r="A3" s="{style_index("text")}" t="inlineStr"><is><t xml:space="preserve">{xml}</t>'.encode() in body
 
 
 def test_formulas_never_appear(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 from inputcases import CLEAN
 
 from kaplan.core.months import as_of_date
-from kaplan.run import cli
+from kaplan.run import kernels as kernels_module
+from kaplan.run import month as month_module
 from kaplan.run.cli import main, parser
 
 
@@ -21,6 +23,11 @@ from kaplan.run.cli import main, parser
 def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAPLAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)  # no params/ of a checkout
+
+
+def no_kernels(count: int, workdir: Path) -> nullcontext:
+    """Instead of :class:`kaplan.run.kernels.ReadyKernels` where ``run_month`` is replaced: no kernel started."""
+    return nullcontext()
 
 
 def _subcommands(top: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -77,7 +84,8 @@ def test_month_auto_runs_the_months_of_the_clock(monkeypatch: pytest.MonkeyPatch
         (version / "management").mkdir(parents=True, exist_ok=True)
         return version
 
-    monkeypatch.setattr(cli, "run_month", fake_run)
+    monkeypatch.setattr(month_module, "run_month", fake_run)
+    monkeypatch.setattr(kernels_module, "ReadyKernels", no_kernels)
     assert main(["run", "--month", "auto", "--data", str(CLEAN)], today=lambda: date(2026, 7, 2)) == 0
     assert ran == ["2026-06", "2026-07"]
     ran.clear()
@@ -90,7 +98,8 @@ def test_month_auto_reads_the_closing_days_from_the_parameters(monkeypatch: pyte
     (tmp_path / "params").mkdir()
     (tmp_path / "params" / "default.yaml").write_text("kpi:\n  compile_deadline_day: 5\n", encoding="utf-8")
     ran: list[str] = []
-    monkeypatch.setattr(cli, "run_month", lambda month, **_: ran.append(month) or tmp_path)
+    monkeypatch.setattr(month_module, "run_month", lambda month, **_: ran.append(month) or tmp_path)
+    monkeypatch.setattr(kernels_module, "ReadyKernels", no_kernels)
     assert main(["run", "--month", "auto"], today=lambda: date(2026, 7, 5)) == 0
     assert ran == ["2026-06", "2026-07"]
 

@@ -1,4 +1,5 @@
-"""Kernels started ahead of the notebooks: ready with kaplan imported, invisible in the notebook, never left running."""
+"""Kernels started ahead of the notebooks and reused: ready with kaplan imported, each notebook a new session,
+never left running."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from kaplan.run.cli import main
-from kaplan.run.kernels import ENGINE, ReadyKernels
+from kaplan.run.engine import ENGINE
+from kaplan.run.kernels import ReadyKernels
 
 pytestmark = pytest.mark.slow
 
@@ -24,29 +26,64 @@ def kernel_processes() -> list[psutil.Process]:
             if "ipykernel_launcher" in " ".join(p.cmdline())]  # fmt: skip
 
 
-def test_a_ready_kernel_runs_a_notebook_from_count_1_with_kaplan_imported_then_stops(tmp_path: Path) -> None:
-    source, target = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
-    cell = new_code_cell("import os, sys\nprint('kaplan.report.context' in sys.modules, os.getcwd())")
+def notebook(path: Path, source: str) -> Path:
+    """A one-cell notebook for the report kernel."""
     kernelspec = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    nbformat.write(new_notebook(cells=[cell], metadata={"kernelspec": kernelspec}), source)
+    nbformat.write(new_notebook(cells=[new_code_cell(source)], metadata={"kernelspec": kernelspec}), path)
+    return path
+
+
+def executed_cell(source: Path, target: Path, kernel) -> nbformat.NotebookNode:
+    pm.execute_notebook(str(source), str(target), kernel_name="python3", progress_bar=False, engine_name=ENGINE,
+                        km=kernel)  # fmt: skip
+    return nbformat.read(target, as_version=4).cells[0]
+
+
+def test_a_ready_kernel_runs_a_notebook_from_count_1_with_kaplan_imported(tmp_path: Path) -> None:
+    code = "import os, sys\nprint('kaplan.report.context' in sys.modules, os.getcwd())"
+    source = notebook(tmp_path / "in.ipynb", code)
     with ReadyKernels(1, tmp_path) as kernels:
         kernel = kernels.take()
         assert kernels.take() is None
-        pm.execute_notebook(str(source), str(target), kernel_name="python3", progress_bar=False, engine_name=ENGINE,
-                            km=kernel)  # fmt: skip
-    done = nbformat.read(target, as_version=4).cells[0]
+        done = executed_cell(source, tmp_path / "out.ipynb", kernel)
+        assert kernel.is_alive()  # left to its owner: handed back or shut down
     assert done.execution_count == 1  # the warm-up counted nothing
     assert [o["text"] for o in done.outputs] == [f"True {tmp_path}\n"]
     assert not kernel.is_alive()
     assert kernel_processes() == []
 
 
-def test_kernels_not_taken_are_shut_down(tmp_path: Path) -> None:
+def test_a_kernel_handed_back_runs_the_next_notebook_as_a_new_session(tmp_path: Path) -> None:
+    first = notebook(tmp_path / "first.ipynb", "leftover = 41\nprint(leftover + 1)")
+    second = notebook(tmp_path / "second.ipynb", "import sys\nprint('leftover' in dir(), 'kaplan' in sys.modules, Out)")
+    with ReadyKernels(1, tmp_path) as kernels:
+        kernel = kernels.take()
+        assert [o["text"] for o in executed_cell(first, tmp_path / "1.ipynb", kernel).outputs] == ["42\n"]
+        kernels.give_back(kernel)
+        again = kernels.take()
+        assert again is kernel
+        assert [p.pid for p in kernel_processes()] == [kernel.provisioner.pid]  # no second kernel started
+        done = executed_cell(second, tmp_path / "2.ipynb", again)
+    assert done.execution_count == 1  # counted from 1 again
+    assert [o["text"] for o in done.outputs] == ["False True {}\n"]  # no variable, no output kept; modules kept
+    assert kernel_processes() == []
+
+
+def test_a_kernel_that_died_is_not_handed_out_again(tmp_path: Path) -> None:
+    with ReadyKernels(1, tmp_path) as kernels:
+        kernel = kernels.take()
+        psutil.Process(kernel.provisioner.pid).kill()
+        psutil.Process(kernel.provisioner.pid).wait(timeout=10)
+        kernels.give_back(kernel)
+        assert kernels.take() is None
+    assert kernel_processes() == []
+
+
+def test_every_kernel_is_shut_down_on_close_taken_or_not(tmp_path: Path) -> None:
     with ReadyKernels(2, tmp_path) as kernels:
         taken = kernels.take()
         assert len(kernel_processes()) == 2
-    assert [p.pid for p in kernel_processes()] == [taken.provisioner.pid]
-    taken.shutdown_kernel(now=True)
+    assert not taken.is_alive()
     assert kernel_processes() == []
 
 

@@ -15,6 +15,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kaplan"
 RANK = {"core": 0, "inputs": 1, "sample": 1, "plan": 2, "progress": 2, "leads": 2, "assessment": 3, "report": 4,
         "run": 5}  # fmt: skip
 NAMED_CYCLES = {"kaplan/__init__.py"}
+# import inside functions on purpose, for the run's start (benchmarks/RESULTS.md, run budget history): the command
+# line imports a command's modules when it runs (`kaplan run` starts its kernels first), and the run imports
+# papermill and nbconvert once the inputs are valid
+DEFERRED = {"kaplan/run/cli.py", "kaplan/run/month.py"}
 
 
 def _modules() -> list[tuple[str, ast.Module]]:
@@ -55,7 +59,7 @@ def test_no_function_imports_kaplan_modules() -> None:
                 names = [a.name for a in getattr(node, "names", [])] if isinstance(node, ast.Import) else []
                 if module.startswith("kaplan") or any(n.startswith("kaplan") for n in names):
                     hidden.append(f"{path}:{node.lineno}")
-    assert [h for h in hidden if h.split(":")[0] not in NAMED_CYCLES] == []
+    assert [h for h in hidden if h.split(":")[0] not in NAMED_CYCLES | DEFERRED] == []
 
 
 def test_the_first_release_api_still_works() -> None:

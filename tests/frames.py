@@ -19,3 +19,12 @@ def sales_frame(rows: Sequence[tuple[str, str, str, int]], customer_id: str = "C
             "units": [r[3] for r in rows],
         }
     )
+
+
+def lead_history(rows: list[tuple[str, str, int, str, str, str, str]] = ()) -> pd.DataFrame:
+    """Every lead from (dealer, line, units, stage, reported_on, last_tracked, expected_close)."""
+    frame = pd.DataFrame(list(rows), columns=["dealer_id", "line", "units", "stage", "reported_on", "last_tracked",
+                                              "expected_close"])  # fmt: skip
+    for column in ("reported_on", "last_tracked", "expected_close"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame.astype({"units": "int64"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from frames import lead_history as history
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,15 +32,6 @@ def leads(rows: list[tuple[str, str, int, str, float]], **columns: object) -> pd
     """Open leads from (dealer, line, units, expected close, probability)."""
     frame = pd.DataFrame(rows, columns=["dealer_id", "line", "units", "expected_close", "probability"])
     return frame.assign(expected_close=pd.to_datetime(frame["expected_close"]).astype("datetime64[ns]"), **columns)
-
-
-def history(rows: list[tuple[str, str, int, str, str, str, str]] = ()) -> pd.DataFrame:
-    """Every lead from (dealer, line, units, stage, reported_on, last_tracked, expected_close)."""
-    frame = pd.DataFrame(list(rows), columns=["dealer_id", "line", "units", "stage", "reported_on", "last_tracked",
-                                              "expected_close"])  # fmt: skip
-    for column in ("reported_on", "last_tracked", "expected_close"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    return frame.astype({"units": "int64"})
 
 
 def targets(dealer_targets: dict[tuple[str, str], int]) -> MonthTargets:

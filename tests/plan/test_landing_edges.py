@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from frames import lead_history as history
 
 from kaplan.core.params import Landing
 from kaplan.plan import landing
@@ -27,15 +28,6 @@ def sales(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
     return frame.assign(
         date=pd.to_datetime(frame["date"]).astype("datetime64[ns]"), units=frame["units"].astype("int64")
     )
-
-
-def history(rows: list[tuple[str, str, int, str, str, str, str]] = ()) -> pd.DataFrame:
-    """Every lead from (dealer, line, units, stage, reported_on, last_tracked, expected_close)."""
-    frame = pd.DataFrame(list(rows), columns=["dealer_id", "line", "units", "stage", "reported_on", "last_tracked",
-                                              "expected_close"])  # fmt: skip
-    for column in ("reported_on", "last_tracked", "expected_close"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    return frame.astype({"units": "int64"})
 
 
 def known(facts: pd.DataFrame, leads: pd.DataFrame | None = None, org: pd.DataFrame = ORG) -> landing.Known:

@@ -37,6 +37,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "more_rows": ("另有{n}行未显示", "{n} more rows not shown"),
     "more_rows_in": ("另有{n}行，全部行见Excel工作簿 {book} 的“{sheet}”表",
                      "{n} more rows: every row is in the sheet '{sheet}' of the workbook {book}"),
+    "rows_in": ("共{n}行，见Excel工作簿 {book} 的“{sheet}”表",
+                "{n} rows, in the sheet '{sheet}' of the workbook {book}"),
     "open_report": ("打开报告", "Open report"),
     "workbooks": ("Excel 工作簿", "Excel workbooks"),
     "notebooks": ("已执行的笔记本", "Executed notebooks"),

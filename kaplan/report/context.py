@@ -399,11 +399,12 @@ def save_region_pages(ctx: Context, name: str, title_term: str, parts: list[Part
         folder.mkdir(parents=True, exist_ok=True)
         own = None if headlines is None else headlines[region]
         sentences = None if own is None else headline_sentences(own, ctx.lang)
-        page = region_page(f"{region} {ctx.label(title_term)}", facts, sentences, parts, region, ctx.lang)
-        (folder / f"{name}.html").write_text(page, encoding="utf-8")
         sheets = region_sheets(parts, region)
+        book = workbook_name(ctx, name, month) if sheets else ""
+        page = region_page(f"{region} {ctx.label(title_term)}", facts, sentences, parts, region, ctx.lang, book)
+        (folder / f"{name}.html").write_text(page, encoding="utf-8")
         if sheets:
-            write_workbook(folder / workbook_name(ctx, name, month), sheets, ctx.lang)
+            write_workbook(folder / book, sheets, ctx.lang)
         if own is not None:
             body = json.dumps(own.as_dict(), ensure_ascii=False, indent=1) + "\n"
             (folder / HEADLINE_FILE).write_text(body, encoding="utf-8")

@@ -111,7 +111,16 @@ def more_rows_note(rest: int, lang: Lang, rest_in: tuple[str, str] | None = None
     if rest_in is None:
         return f'<p class="kp-more">{html.escape(label("more_rows", lang).format(n=f"{rest:,}"))}</p>'
     book, sheet = rest_in
-    text = label("more_rows_in", lang).format(n=f"{rest:,}", book=book, sheet=sheet)
+    return sheet_note(label("more_rows_in", lang).format(n=f"{rest:,}", book=book, sheet=sheet), book, sheet)
+
+
+def rows_in_note(count: int, lang: Lang, book: str, sheet: str) -> str:
+    """The note standing for rows a page leaves to a workbook: how many, and the sheet that holds them."""
+    return sheet_note(label("rows_in", lang).format(n=f"{count:,}", book=book, sheet=sheet), book, sheet)
+
+
+def sheet_note(text: str, book: str, sheet: str) -> str:
+    """``text`` as a note naming a sheet, which it carries as ``data-workbook`` / ``data-sheet`` (a test opens it)."""
     return (f'<p class="kp-more" data-workbook="{html.escape(book, quote=True)}" '
             f'data-sheet="{html.escape(sheet, quote=True)}">{html.escape(text)}</p>')  # fmt: skip
 

@@ -22,7 +22,8 @@ from kaplan.leads.pipeline import LEAD_SHEET_COLUMNS, Pipeline
 from kaplan.leads.registry import funnel
 from kaplan.progress.figures import time_vs_completion_figure
 from kaplan.report.embed import checked_trace_types, figure_html, plotly_script
-from kaplan.report.html import STYLE, html_headline, html_table
+from kaplan.report.excel import sheet_label
+from kaplan.report.html import STYLE, html_headline, html_table, rows_in_note
 
 PAGE_STYLE = "body{font-family:system-ui,sans-serif;margin:1em 2em;color:#1f2328}"
 
@@ -56,19 +57,28 @@ def with_region_of(frame: pd.DataFrame, key: str, regions: pd.Series) -> pd.Data
 
 
 def region_page(title: str, facts: str, headline: Iterable[str] | None, parts: Iterable[Part], region: str,
-                lang: Lang) -> str:  # fmt: skip
-    """A self-contained page of ``region``: title, facts, the region's headline, then each part's rows and figure."""
+                lang: Lang, workbook: str = "") -> str:  # fmt: skip
+    """A self-contained page of ``region``: title, facts, the region's headline, then each part's rows and figure.
+
+    ``workbook``: the file name of the region's workbook (:func:`region_sheets`). A table cut at its part's
+    ``max_rows`` then names the sheet holding every row, and a part for the workbook only (no table, no figure)
+    says how many of the region's rows its sheet holds; without it such a part is left out of the page.
+    """
     body = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>"]
     if headline is not None:
         body.append(html_headline(label("headline", lang), headline))
     number = 0
     for part in parts:
+        in_book = (workbook, sheet_label(part.sheet, lang)) if workbook and part.sheet else None
+        if not part.table and part.figure is None and in_book is None:
+            continue
         body.append(f"<h2>{html.escape(label(part.term, lang))}</h2>")
-        if not part.table and part.figure is None:
-            continue  # a part for the workbook only: its rows are cut there
         rows = of_region(part.frame, region)
+        if not part.table and part.figure is None:
+            body.append(rows_in_note(len(rows), lang, *in_book))
+            continue
         if part.table:
-            body.append(html_table(rows, lang, max_rows=part.max_rows))
+            body.append(html_table(rows, lang, max_rows=part.max_rows, rest_in=in_book))
         if part.figure is not None:
             figure = part.figure(rows).to_plotly_json()
             checked_trace_types(figure)
@@ -115,7 +125,7 @@ def pipeline_parts(view: Pipeline, coverage: pd.DataFrame, tables: dict[str, pd.
         Part("stale_leads", tables["stale_leads"], sheet="stale_leads", max_rows=50),
         Part("sales_funnel", leads, lambda rows: funnel_figure(funnel(rows, as_of), lang), table=False),
         Part("decision_roles", roles, sheet="decision_roles", max_rows=50),
-        Part("leads", lead_sheet, sheet="leads", table=False),
+        Part("sheet_leads", lead_sheet, sheet="leads", table=False),
     ]
 
 

@@ -62,3 +62,18 @@ def test_a_region_s_headline_is_its_own_target_and_sales() -> None:
     # 宁波万方 ⌈100 × 2/3 − 60⌉ = 7 behind, 杭州顺达 ⌈50 × 2/3 − 10⌉ = 24 behind: most behind first
     assert [(r["dealer_name"], r["units_behind"]) for r in h.laggards] == [("杭州顺达", 24), ("宁波万方", 7)]
     assert h.tenders == []
+
+
+def test_a_part_for_the_workbook_only_says_how_many_rows_its_sheet_holds() -> None:
+    parts = [Part("dealer", BOARD, sheet="board_dealer", max_rows=1),
+             Part("sheet_leads", BOARD, sheet="leads", table=False)]  # fmt: skip
+    page = region_page("华东大区 进度看板", "月份: 2026-06", None, parts, "华东大区", "zh", "progress_2026-06.xlsx")
+    assert "<h2>经销商</h2>" in page and "<h2>在跟信息</h2>" in page
+    # the table cut at one row names the sheet of every row; the workbook-only part counts the region's rows
+    assert ('<p class="kp-more" data-workbook="progress_2026-06.xlsx" data-sheet="经销商进度">'
+            "另有1行，全部行见Excel工作簿 progress_2026-06.xlsx 的“经销商进度”表</p>") in page  # fmt: skip
+    assert ('<p class="kp-more" data-workbook="progress_2026-06.xlsx" data-sheet="在跟信息">'
+            "共2行，见Excel工作簿 progress_2026-06.xlsx 的“在跟信息”表</p>") in page  # fmt: skip
+    alone = region_page("华东大区 进度看板", "月份: 2026-06", None, parts, "华东大区", "zh")
+    assert "<h2>在跟信息</h2>" not in alone and "data-workbook" not in alone
+    assert '<p class="kp-more">另有1行未显示</p>' in alone

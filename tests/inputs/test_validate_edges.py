@@ -814,6 +814,17 @@ def test_check_tables_checks_references_after_every_table() -> None:
     assert checked.frames["staff"]["province"].isna().tolist() == [True, True]
 
 
+def test_check_tables_refuses_a_map_that_loses_a_table_s_check() -> None:
+    org = _raw("org", ["dealer_id", "dealer_name", "province", "region"], [["D1", "x", "河北", "华北"]])
+    products = _raw("products", ["product_id", "product_name", "line"], [["P1", "a", "truck"]])
+    raws = {"org": org, "products": products}
+    # a thread pool's map that returned one check fewer would leave a table unchecked: it stops here instead
+    with pytest.raises(ValueError, match="zip"):
+        check_tables(raws, over=lambda check, names: map(check, names[:-1]))
+    both = check_tables(raws, over=lambda check, names: list(map(check, names)))
+    assert list(both.frames) == ["org", "products"]
+
+
 def test_final_frame_has_the_loaded_dtypes_and_a_fresh_index() -> None:
     values, problems = converted(
         TABLES["leads"],

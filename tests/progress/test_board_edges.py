@@ -361,3 +361,11 @@ def test_totals_of_a_one_row_board_repeat_its_row() -> None:
     assert totals["time_progress"].tolist() == [0.5] * 3
     assert totals["annual_time_progress"].tolist() == [YEAR_PROGRESS] * 3
     assert totals["status"].tolist() == ["behind"] * 3
+
+
+def test_two_month_targets_for_one_unit_and_line_are_refused_even_when_they_differ() -> None:
+    second = REGION_TARGETS.iloc[:1].assign(target=9)  # 华北 command given 8, then 9
+    with pytest.raises(KaplanError, match=r"1 duplicate region x line row\(s\), e.g. \{'region': '华北大区', "
+                                          r"'line': 'command'\}: give one target per region and line"):  # fmt: skip
+        progress.board(FACTS, ANNUAL, pd.concat([REGION_TARGETS, second], ignore_index=True), "2026-06",
+                       "2026-06-15", params=PARAMS, org=ORG)  # fmt: skip

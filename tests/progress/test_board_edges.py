@@ -369,3 +369,25 @@ def test_two_month_targets_for_one_unit_and_line_are_refused_even_when_they_diff
                                           r"'line': 'command'\}: give one target per region and line"):  # fmt: skip
         progress.board(FACTS, ANNUAL, pd.concat([REGION_TARGETS, second], ignore_index=True), "2026-06",
                        "2026-06-15", params=PARAMS, org=ORG)  # fmt: skip
+
+
+def _model_x_sale(day: str, dealer: str = "D4", units: int = 64) -> pd.DataFrame:
+    return FACTS.iloc[[-1]].assign(dealer_id=dealer, line="model_x", date=pd.Timestamp(day), units=units)
+
+
+def test_a_line_sold_only_outside_the_windows_gets_no_rows() -> None:
+    # before Jan 1 of last year, and the day after the as-of day: neither is read, nor is their line shown
+    stray = pd.concat([FACTS, _model_x_sale("2024-12-31"), _model_x_sale("2026-06-16")], ignore_index=True)
+    frame = progress.board(stray, ANNUAL, REGION_TARGETS, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    pd.testing.assert_frame_equal(frame, region_board())
+
+
+def test_a_line_outside_the_schema_sold_or_planned_gets_its_own_rows() -> None:
+    sold = pd.concat([FACTS, _model_x_sale("2026-06-03")], ignore_index=True)
+    planned = pd.concat([ANNUAL, pd.DataFrame({"year": [2026], "dealer_id": ["D1"], "line": ["model_y"],
+                                               "units": [6]})], ignore_index=True)  # fmt: skip
+    frame = progress.board(sold, planned, REGION_TARGETS, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    assert frame["line"].tolist()[:5] == ["command", "work", "conversion", "model_x", "model_y"]
+    rows = frame.set_index(["region", "line"])
+    assert (rows.at[("华东大区", "model_x"), "mtd"], rows.at[("华北大区", "model_x"), "mtd"]) == (64, 0)
+    assert (rows.at[("华北大区", "model_y"), "annual_plan"], rows.at[("华东大区", "model_y"), "annual_plan"]) == (6, 0)

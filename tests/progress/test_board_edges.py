@@ -13,6 +13,7 @@ from test_board import (
     PARAMS,
     PROVINCE_TARGETS,
     REGION_TARGETS,
+    YEAR_PROGRESS,
     make_facts,
     province_totals,
     region_board,
@@ -326,3 +327,67 @@ def test_positions_of_mixed_values_fall_back_to_the_index() -> None:
     # arrow refuses a str after an int (ArrowInvalid) and an int after a str (ArrowTypeError)
     assert progress.positions(pd.Series([1, "D2", "D9"], dtype=object), keys).tolist() == [-1, 1, -1]
     assert progress.positions(pd.Series(["D1", 1], dtype=object), keys).tolist() == [0, -1]
+
+
+# --- units, lines and one-row boards ---------------------------------------------------------------
+
+
+def test_board_level_is_read_from_the_columns() -> None:
+    dealer = progress.board(FACTS, ANNUAL, None, "2026-06", "2026-06-15", "dealer", params=PARAMS, org=ORG)
+    province = progress.board(FACTS, ANNUAL, PROVINCE_TARGETS, "2026-06", "2026-06-15", "province", params=PARAMS,
+                              org=ORG)  # fmt: skip
+    assert [progress.board_level(f) for f in (region_board(), province, dealer)] == ["region", "province", "dealer"]
+    assert list(progress.progress_sheets([progress.with_totals(dealer, PARAMS)], "zh")) == ["board_dealer"]
+
+
+def test_a_sale_without_a_line_is_left_out_not_counted_in_a_neighbouring_cell(
+        caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    # D4 is the second region's dealer: its cells follow 华北's; a sale of no line must land in none of them
+    lineless = FACTS.iloc[[-1]].assign(dealer_id="D4", line=None, date=pd.Timestamp("2026-06-02"), units=64)
+    with caplog.at_level("WARNING", logger="kaplan.progress.board"):
+        frame = progress.board(pd.concat([FACTS, lineless], ignore_index=True), ANNUAL, REGION_TARGETS, "2026-06",
+                               "2026-06-15", params=PARAMS, org=ORG)  # fmt: skip
+    pd.testing.assert_frame_equal(frame, region_board())
+    assert "1 sales row(s) have a dealer not in org or no line; left out" in caplog.text
+
+
+def test_totals_of_a_one_row_board_repeat_its_row() -> None:
+    one = region_board().iloc[[0]].reset_index(drop=True)  # 华北 command alone, as a board cut to one row
+    totals = progress.with_totals(one, PARAMS)
+    assert totals["row_kind"].tolist() == ["unit", "national_total", "national_total"]
+    assert totals["line"].tolist() == ["command", "command", "all_lines"]
+    for column in ("annual_plan", "sales_to_prev_month", "last_year_same_period", "month_plan", "day_sales", "mtd"):
+        assert totals[column].tolist() == [one.at[0, column]] * 3, column
+    assert totals["time_progress"].tolist() == [0.5] * 3
+    assert totals["annual_time_progress"].tolist() == [YEAR_PROGRESS] * 3
+    assert totals["status"].tolist() == ["behind"] * 3
+
+
+def test_two_month_targets_for_one_unit_and_line_are_refused_even_when_they_differ() -> None:
+    second = REGION_TARGETS.iloc[:1].assign(target=9)  # 华北 command given 8, then 9
+    with pytest.raises(KaplanError, match=r"1 duplicate region x line row\(s\), e.g. \{'region': '华北大区', "
+                                          r"'line': 'command'\}: give one target per region and line"):  # fmt: skip
+        progress.board(FACTS, ANNUAL, pd.concat([REGION_TARGETS, second], ignore_index=True), "2026-06",
+                       "2026-06-15", params=PARAMS, org=ORG)  # fmt: skip
+
+
+def _model_x_sale(day: str, dealer: str = "D4", units: int = 64) -> pd.DataFrame:
+    return FACTS.iloc[[-1]].assign(dealer_id=dealer, line="model_x", date=pd.Timestamp(day), units=units)
+
+
+def test_a_line_sold_only_outside_the_windows_gets_no_rows() -> None:
+    # before Jan 1 of last year, and the day after the as-of day: neither is read, nor is their line shown
+    stray = pd.concat([FACTS, _model_x_sale("2024-12-31"), _model_x_sale("2026-06-16")], ignore_index=True)
+    frame = progress.board(stray, ANNUAL, REGION_TARGETS, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    pd.testing.assert_frame_equal(frame, region_board())
+
+
+def test_a_line_outside_the_schema_sold_or_planned_gets_its_own_rows() -> None:
+    sold = pd.concat([FACTS, _model_x_sale("2026-06-03")], ignore_index=True)
+    planned = pd.concat([ANNUAL, pd.DataFrame({"year": [2026], "dealer_id": ["D1"], "line": ["model_y"],
+                                               "units": [6]})], ignore_index=True)  # fmt: skip
+    frame = progress.board(sold, planned, REGION_TARGETS, "2026-06", "2026-06-15", params=PARAMS, org=ORG)
+    assert frame["line"].tolist()[:5] == ["command", "work", "conversion", "model_x", "model_y"]
+    rows = frame.set_index(["region", "line"])
+    assert (rows.at[("华东大区", "model_x"), "mtd"], rows.at[("华北大区", "model_x"), "mtd"]) == (64, 0)
+    assert (rows.at[("华北大区", "model_y"), "annual_plan"], rows.at[("华东大区", "model_y"), "annual_plan"]) == (6, 0)

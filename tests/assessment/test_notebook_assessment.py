@@ -59,7 +59,7 @@ def executed(small_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
 def test_workbook_has_the_three_sheets(executed: tuple[Path, Path]) -> None:
     _, book = executed
-    sheets = pd.read_excel(book, sheet_name=None)
+    sheets = pd.read_excel(book, sheet_name=None, engine="calamine")
     names = [sheet_label(n, "zh") for n in ("kpi", "incentive", "incentive_by_role", "rectification")]
     assert list(sheets)[:4] == names == ["考核指标", "阶梯式激励", "按岗位汇总", "整改名单"]
     # then one rectification notice per region with lagging dealers
@@ -71,7 +71,8 @@ def test_workbook_has_the_three_sheets(executed: tuple[Path, Path]) -> None:
 
 def test_kpi_numbers_match_the_library(executed: tuple[Path, Path], small_tables: Tables) -> None:
     _, book = executed
-    sheet = pd.read_excel(book, sheet_name=sheet_label("kpi", "zh"), dtype={label("staff_id", "zh"): str})
+    sheet = pd.read_excel(book, sheet_name=sheet_label("kpi", "zh"), dtype={label("staff_id", "zh"): str},
+                          engine="calamine")  # fmt: skip
     direct = kpi_table(small_tables.staff, small_tables.kpi_submissions, "2026-05", load_params().kpi)
     assert len(sheet) == len(small_tables.staff)
     got = sheet.set_index(label("staff_id", "zh"))[label("kpi_score", "zh")]
@@ -82,7 +83,7 @@ def test_kpi_numbers_match_the_library(executed: tuple[Path, Path], small_tables
 
 def test_incentive_is_paid_on_the_closed_month(executed: tuple[Path, Path], small_tables: Tables) -> None:
     _, book = executed
-    sheet = pd.read_excel(book, sheet_name=sheet_label("incentive", "zh"))
+    sheet = pd.read_excel(book, sheet_name=sheet_label("incentive", "zh"), engine="calamine")
     incentive = load_params().incentive
     role, units, payout = (sheet[label(c, "zh")] for c in ("role", "units_paid", "payout"))
     for code in ("dealer_specialist", "regional_manager", "regional_director"):
@@ -93,7 +94,7 @@ def test_incentive_is_paid_on_the_closed_month(executed: tuple[Path, Path], smal
     may_total = sales_facts(small_tables).query("'2026-05-01' <= date <= '2026-05-31'")["units"].sum()
     specialists = sheet[role == label("dealer_specialist", "zh")]
     assert specialists[label("units_paid", "zh")].sum() <= may_total
-    by_role = pd.read_excel(book, sheet_name=sheet_label("incentive_by_role", "zh"))
+    by_role = pd.read_excel(book, sheet_name=sheet_label("incentive_by_role", "zh"), engine="calamine")
     total = by_role[by_role[label("role", "zh")] == label("total", "zh")].iloc[0]
     assert total[label("units_paid", "zh")] == may_total
     assert total[label("payout", "zh")] == pytest.approx(payout.sum())

@@ -52,7 +52,7 @@ def test_workbook_matches_the_computation(
     executed: tuple[nbformat.NotebookNode, Path], small_tables: Tables
 ) -> None:
     _, path = executed
-    sheets = pd.read_excel(path, sheet_name=None)
+    sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
     assert list(sheets) == ["Open leads", "Forecast and coverage", "Gap coverage", "Uncovered provinces",
                             "Overdue by owner", "Stale by owner", "No decision maker", "Won deals",
                             "Sales by customer type", "Sales by purchase method", "Sales by industry",

@@ -158,11 +158,11 @@ def test_xlsx_is_byte_identical_and_reads_back(tmp_path: Path, small: Tables) ->
     sample.write_tables(tmp_path / "b", part, "xlsx", sample.document_date(UNTIL))
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
     assert len(digests(tmp_path / "a")) == len(TABLE_NAMES)
-    staff = pd.read_excel(tmp_path / "a" / "staff.xlsx", sheet_name="staff", dtype=str)
+    staff = pd.read_excel(tmp_path / "a" / "staff.xlsx", sheet_name="staff", dtype=str, engine="calamine")
     assert list(staff.columns) == list(TABLES["staff"].column_names)
     assert staff["staff_id"].tolist() == part.staff["staff_id"].tolist()
     assert staff["province"].isna().sum() == part.staff["province"].isna().sum()
-    leads = pd.read_excel(tmp_path / "a" / "leads.xlsx", sheet_name="leads")
+    leads = pd.read_excel(tmp_path / "a" / "leads.xlsx", sheet_name="leads", engine="calamine")
     assert (leads["reported_on"] == part.leads["reported_on"]).all()
     assert leads["notes"].iloc[1] == part.leads["notes"].iloc[1]
 

@@ -6,6 +6,14 @@ tables come from the cache, as on every run after the first). Memory is the peak
 proportional set sizes of the command and all its children (the memory the run takes from the machine: a
 library page the three processes share counted once), sampled every 50 ms; the notes give the peak of
 the sum of their resident sets too (each shared page counted in every process). Budget: <= 30 s, <= 2 GB.
+
+How memory is sampled without slowing the run: a process's proportional size is only in
+``/proc/<pid>/smaps_rollup``, whose read walks all the process's pages under its memory-map lock; read
+20 times a second for each process it made the run 2-4 s slower (interleaved runs, RESULTS.md). So
+every 50 ms the sampler reads the cheap counters of ``/proc/<pid>/status`` (resident size and its
+anonymous part, which is the process's own: the kernels are started by exec, nothing is shared by
+fork), and once a second the proportional size of the mapped files (the libraries the processes
+share) from ``smaps_rollup``: proportional size = anonymous pages + that share of the files.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -24,29 +33,53 @@ from common import ROOT, Context, Result
 ROUNDS = 3  # the machine's speed varies from minute to minute: one run says little
 
 
-def tree_memory(process: psutil.Process) -> tuple[int, int]:
-    """The sums of the resident and of the proportional set sizes of ``process`` and its children, in bytes.
-
-    Resident sizes count a page shared by several processes (the libraries every kernel maps, arrow's
-    among them) once per process; proportional sizes split it among them, so their sum is the memory the
-    run takes from the machine."""
-    rss = pss = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            rss += p.memory_info().rss
-            pss += proportional_size(p.pid)
-        except (psutil.NoSuchProcess, FileNotFoundError, ProcessLookupError):
-            continue
-    return rss, pss
+FILE_EVERY = 20  # samples between two reads of the files' proportional sizes (every second)
 
 
-def proportional_size(pid: int) -> int:
-    """The proportional set size of process ``pid`` in bytes, from ``/proc/<pid>/smaps_rollup``."""
+@dataclass
+class TreeMemory:
+    """The memory of a process and its children, sampled: see the module's docstring."""
+
+    process: psutil.Process
+    files: dict[int, int] = field(default_factory=dict)  # pid -> proportional size of its mapped files, bytes
+    samples: int = 0
+
+    def sample(self) -> tuple[int, int]:
+        """The sums of the resident and of the proportional set sizes of the tree, in bytes."""
+        refresh = self.samples % FILE_EVERY == 0
+        self.samples += 1
+        rss = pss = 0
+        for p in [self.process, *self.process.children(recursive=True)]:
+            try:
+                resident, anonymous = status_sizes(p.pid)
+                if refresh or p.pid not in self.files:
+                    self.files[p.pid] = file_share(p.pid)
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            rss += resident
+            pss += anonymous + self.files[p.pid]
+        return rss, pss
+
+
+def status_sizes(pid: int) -> tuple[int, int]:
+    """The resident size of process ``pid`` and its anonymous part, in bytes (``/proc/<pid>/status``)."""
+    sizes = dict.fromkeys(("VmRSS:", "RssAnon:"), 0)
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            key = line.split(maxsplit=1)[0]
+            if key in sizes:
+                sizes[key] = int(line.split()[1]) * 1024
+    return sizes["VmRSS:"], sizes["RssAnon:"]
+
+
+def file_share(pid: int) -> int:
+    """The proportional size of the files and shared memory process ``pid`` maps, in bytes (``smaps_rollup``)."""
+    share = 0
     with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
         for line in rollup:
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    return 0
+            if line.startswith(("Pss_File:", "Pss_Shmem:")):
+                share += int(line.split()[1]) * 1024
+    return share
 
 
 def timed_run(data: Path, out: Path, cache: Path) -> tuple[float, float, float, dict]:
@@ -54,11 +87,11 @@ def timed_run(data: Path, out: Path, cache: Path) -> tuple[float, float, float, 
     command = [sys.executable, "-m", "kaplan", "run", "--month", "2026-06", "--data", str(data), "--out", str(out)]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    watcher = psutil.Process(process.pid)
+    watcher = TreeMemory(psutil.Process(process.pid))
     peak_rss = peak_pss = 0
     while process.poll() is None:
         try:
-            rss, pss = tree_memory(watcher)
+            rss, pss = watcher.sample()
         except psutil.NoSuchProcess:
             break
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)

@@ -35,8 +35,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check kaplan tests benchmarks
 	$(STRIP) --verify $(NOTEBOOKS)/*.ipynb
 
+# two workers, each test file whole on one of them (its module fixtures built once): docs/testing.md
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 	$(BIN)/python -m pytest --nbval-lax -p no:randomly $(NOTEBOOKS) -q
 
 bench: $(STAMP)

@@ -20,8 +20,10 @@ settings.load_profile(os.environ.get("KAPLAN_HYPOTHESIS_PROFILE", "kaplan"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep the test run's caches (validated tables, demo data) out of the user's cache folder."""
-    os.environ.setdefault("KAPLAN_CACHE_DIR", tempfile.mkdtemp(prefix="kaplan-test-cache-"))
+    """Keep the test run's caches (validated tables, demo data) out of the user's cache folder: one per
+    process of the run (each worker of ``pytest -n``, see docs/testing.md), so no test sees another's entries."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    os.environ["KAPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix=f"kaplan-test-cache-{worker}-")
 
 
 @pytest.fixture(scope="session")

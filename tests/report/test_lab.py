@@ -71,7 +71,7 @@ def lab(small_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     server = subprocess.Popen(
         [str(JUPYTER), "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.news_url=",
-         "--ServerApp.disable_check_xsrf=False"],
+         "--ServerApp.disable_check_xsrf=False", "--LabApp.expose_app_in_browser=True"],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=open(root / "server.log", "w"),  # noqa: SIM115
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -109,7 +109,13 @@ def page(lab):
 
 
 def _open(page, lab, name: str) -> None:
-    page.goto(f"{lab['url']}/lab/tree/{name}?reset&token={lab['token']}")
+    """Open notebook ``name`` and wait for its kernel: the first by its address (JupyterLab loads), the next
+    ones in the same JupyterLab by its open command, as a planner opens a file from the file browser."""
+    if page.url.startswith(lab["url"]):
+        page.evaluate("path => { window.__kernelStarting = false; window.jupyterapp.commands.execute("
+                      "'docmanager:open', {path}); }", name)  # fmt: skip
+    else:
+        page.goto(f"{lab['url']}/lab/tree/{name}?reset&token={lab['token']}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
     # the indicator reads idle before the kernel starts, then initializing, connecting, idle
     page.wait_for_function("""() => {
@@ -119,11 +125,15 @@ def _open(page, lab, name: str) -> None:
     }""", timeout=90_000, polling=50)
 
 
-def _save(page) -> None:
+def _save(page, path: Path) -> None:
+    """Save the open notebook with Ctrl+S and wait until ``path`` is written (the server replaces it whole)."""
+    before = path.stat().st_mtime_ns
     page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Escape")
     page.keyboard.press("Control+s")
-    page.wait_for_timeout(1500)
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _run_all(page) -> None:
@@ -155,7 +165,7 @@ def test_committed_notebooks_survive_open_and_save_unchanged(page, lab, name: st
     path = lab["root"] / "committed" / name
     before = path.stat().st_mtime_ns
     _open(page, lab, f"committed/{name}")
-    _save(page)
+    _save(page, path)
     assert path.stat().st_mtime_ns > before  # really saved
     committed = json.loads((NOTEBOOK_DIR / name).read_text(encoding="utf-8"))
     committed["metadata"]["language_info"]["version"] = platform.python_version()  # recorded: 3.11.7
@@ -164,7 +174,8 @@ def test_committed_notebooks_survive_open_and_save_unchanged(page, lab, name: st
     verify = subprocess.run([str(strip), "--verify", "--extra-keys", "metadata.papermill cell.metadata.papermill",
                              str(path)], capture_output=True, text=True)  # fmt: skip
     assert verify.returncode == 0, verify.stdout  # make lint passes after opening and saving
-    page.goto("about:blank")
+    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=30_000)
 
 
 def test_tune_with_keyboard_and_mouse_then_save_and_run(page, lab, small_dir: Path) -> None:

@@ -675,6 +675,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "headline_landing": ("预计本月落地{landing}，为目标的{share}。",
                          "Landing forecast: {landing}, {share} of the target."),
     "headline_laggard": ("{dealer}（{region}，差{gap}）", "{dealer} ({province}, {region}): {gap} behind"),
+    "headline_laggard_in_region": ("{dealer}（{province}，差{gap}）", "{dealer} ({province}): {gap} behind"),
     "headline_tender": ("{customer}{units}（{date}）", "{customer} {units} ({date})"),
     "units_behind": ("落后台数", "Units behind"),
     "headline_laggards": ("落后时间进度最多的{n}家经销商：{who}。", "The {n} dealers furthest behind time: {who}."),

@@ -382,7 +382,8 @@ def region_headlines(ctx: Context, boards: dict[str, pd.DataFrame], landings: di
     for region in region_names(ctx.tables.org):
         landing_units = int(of_region(landings["region"], region)["landing"].sum())
         out[region] = region_headline(of_region(boards["region"], region), of_region(boards["dealer"], region),
-                                      leads[leads["region"] == region], ctx.month, ctx.as_of, landing_units)
+                                      leads[leads["region"] == region], ctx.month, ctx.as_of, landing_units,
+                                      region=region)  # fmt: skip
     return out
 
 

@@ -57,6 +57,7 @@ class Headline:
     laggards: list[dict] = field(default_factory=list)
     tenders: list[dict] = field(default_factory=list)
     landing: int | None = None
+    region: str = ""  # the region a region's headline is of; blank for the national one
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -141,10 +142,12 @@ def headline(plan: pd.DataFrame, region_board: pd.DataFrame, dealer_board: pd.Da
 
 
 def region_headline(region_board: pd.DataFrame, dealer_board: pd.DataFrame, leads: pd.DataFrame, month: MonthLike,
-                    as_of: pd.Timestamp, landing: int | None = None, top: int = TOP) -> Headline:  # fmt: skip
-    """The headline of one region, from boards and leads holding its rows only: ``issued`` is the region's
-    issued target (Σ month_plan of its lines), ``mtd`` its sales; locked and rolling plans are national
-    only, so the target sentence names the issued target alone."""
+                    as_of: pd.Timestamp, landing: int | None = None, top: int = TOP,
+                    region: str = "") -> Headline:  # fmt: skip
+    """The headline of region ``region``, from boards and leads holding its rows only: ``issued`` is the
+    region's issued target (Σ month_plan of its lines), ``mtd`` its sales; locked and rolling plans are
+    national only, so the target sentence names the issued target alone; its lagging dealers are named with
+    their province (the region is the page's own)."""
     units = region_board[region_board["row_kind"] == "unit"] if "row_kind" in region_board else region_board
     issued, mtd = int(units["month_plan"].sum()), int(units["mtd"].sum())
     left = working_days_left(as_of)
@@ -163,6 +166,7 @@ def region_headline(region_board: pd.DataFrame, dealer_board: pd.DataFrame, lead
         laggards=_records(laggards(dealer_board, top)),
         tenders=_records(open_tenders_due(leads, month, as_of, top)[list(TENDER_COLUMNS)]),
         landing=None if landing is None else int(landing),
+        region=region,
     )
 
 
@@ -208,7 +212,8 @@ def headline_sentences(h: Headline, lang: Lang = "zh") -> list[str]:
         sentences.append(t("headline_landing", landing=_units(h.landing, lang), share=share))
     sep = "、" if lang == "zh" else "; "
     if h.laggards:
-        who = sep.join(t("headline_laggard", region=r["region"], province=r["province"], dealer=r["dealer_name"],
+        term = "headline_laggard_in_region" if h.region else "headline_laggard"
+        who = sep.join(t(term, region=r["region"], province=r["province"], dealer=r["dealer_name"],
                          gap=_units(r["units_behind"], lang)) for r in h.laggards)  # fmt: skip
         sentences.append(t("headline_laggards", n=len(h.laggards), who=who))
     else:

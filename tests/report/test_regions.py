@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kaplan.report.headline import region_headline
+from kaplan.report.headline import headline_sentences, region_headline
 from kaplan.report.regions import Part, of_region, region_page, region_sheets, with_region_of
 
 BOARD = pd.DataFrame({
@@ -62,6 +62,15 @@ def test_a_region_s_headline_is_its_own_target_and_sales() -> None:
     # 宁波万方 ⌈100 × 2/3 − 60⌉ = 7 behind, 杭州顺达 ⌈50 × 2/3 − 10⌉ = 24 behind: most behind first
     assert [(r["dealer_name"], r["units_behind"]) for r in h.laggards] == [("杭州顺达", 24), ("宁波万方", 7)]
     assert h.tenders == []
+    # on the region's own page the dealers are named with their province; the national headline names the region
+    own = region_headline(of_region(BOARD, "华东大区"), dealers, leads, "2026-06", pd.Timestamp("2026-06-20"), 140,
+                          region="华东大区")  # fmt: skip
+    assert own.region == "华东大区" and h.region == ""
+    sentence = "落后时间进度最多的2家经销商：杭州顺达（浙江，差24台）、宁波万方（浙江，差7台）。"
+    assert sentence in headline_sentences(own, "zh")
+    assert "杭州顺达（华东大区，差24台）" in " ".join(headline_sentences(h, "zh"))
+    english = " ".join(headline_sentences(own, "en"))
+    assert "杭州顺达 (浙江): 24 units behind; 宁波万方 (浙江): 7 units behind." in english
 
 
 def test_a_part_for_the_workbook_only_says_how_many_rows_its_sheet_holds() -> None:

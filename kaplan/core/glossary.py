@@ -660,6 +660,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "headline_issued_same": ("{month}下达{issued}（滚动计划，与锁定计划相同）。",
                              "{month}: {issued} issued (rolling plan, the same as the locked plan)."),
     "headline_issued_locked": ("{month}下达{issued}（锁定计划）。", "{month}: {issued} issued (locked plan)."),
+    "headline_issued_region": ("{month}下达{issued}。", "{month}: {issued} issued."),
     "headline_mtd": ("截至{as_of}，本月已销售{mtd}，完成{progress}，时间进度{time}，{pace}。",
                      "As of {as_of}, {mtd} sold this month: {progress} of the target at {time} of the time, {pace}."),
     "headline_mtd_no_target": ("截至{as_of}，本月已销售{mtd}；本月没有下达目标。",

@@ -230,6 +230,8 @@ def headline_sentences(h: Headline, lang: Lang = "zh") -> list[str]:
 def _target_sentence(h: Headline, month: str, lang: Lang) -> str:
     t = lambda term, **kw: label(term, lang).format(**kw)  # noqa: E731
     issued, locked = _units(h.issued, lang), _units(h.locked, lang)
+    if h.region:  # the plans locked and rolling are national: a region's target is the part issued to it
+        return t("headline_issued_region", month=month, issued=issued)
     if not h.rolling_basis:
         return t("headline_issued_locked", month=month, issued=issued)
     diff = h.issued - h.locked

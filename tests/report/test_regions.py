@@ -68,6 +68,9 @@ def test_a_region_s_headline_is_its_own_target_and_sales() -> None:
     assert own.region == "华东大区" and h.region == ""
     sentence = "落后时间进度最多的2家经销商：杭州顺达（浙江，差24台）、宁波万方（浙江，差7台）。"
     assert sentence in headline_sentences(own, "zh")
+    # its target is the part of the issued plan split to it: no locked or rolling plan of its own to name
+    assert headline_sentences(own, "zh")[0] == "2026年6月下达150台。"
+    assert headline_sentences(own, "en")[0] == "Jun 2026: 150 units issued."
     assert "杭州顺达（华东大区，差24台）" in " ".join(headline_sentences(h, "zh"))
     english = " ".join(headline_sentences(own, "en"))
     assert "杭州顺达 (浙江): 24 units behind; 宁波万方 (浙江): 7 units behind." in english

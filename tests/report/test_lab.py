@@ -112,6 +112,8 @@ def _open(page, lab, name: str) -> None:
     """Open notebook ``name`` and wait for its kernel: the first by its address (JupyterLab loads), the next
     ones in the same JupyterLab by its open command, as a planner opens a file from the file browser."""
     if page.url.startswith(lab["url"]):
+        page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")  # what was open before
+        page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=30_000)
         page.evaluate("path => { window.__kernelStarting = false; window.jupyterapp.commands.execute("
                       "'docmanager:open', {path}); }", name)  # fmt: skip
     else:
@@ -126,13 +128,20 @@ def _open(page, lab, name: str) -> None:
 
 
 def _save(page, path: Path) -> None:
-    """Save the open notebook with Ctrl+S and wait until ``path`` is written (the server replaces it whole)."""
+    """Save the open notebook with Ctrl+S and wait until ``path`` is written: changed, and whole (the server
+    writes the file in place, so it is read until it parses)."""
     before = path.stat().st_mtime_ns
     page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Escape")
     page.keyboard.press("Control+s")
     deadline = time.monotonic() + 30
-    while path.stat().st_mtime_ns == before and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if path.stat().st_mtime_ns != before:
+            try:
+                json.loads(path.read_text(encoding="utf-8"))
+                return
+            except ValueError:
+                pass
         time.sleep(0.05)
 
 
@@ -174,8 +183,6 @@ def test_committed_notebooks_survive_open_and_save_unchanged(page, lab, name: st
     verify = subprocess.run([str(strip), "--verify", "--extra-keys", "metadata.papermill cell.metadata.papermill",
                              str(path)], capture_output=True, text=True)  # fmt: skip
     assert verify.returncode == 0, verify.stdout  # make lint passes after opening and saving
-    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
-    page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=30_000)
 
 
 def test_tune_with_keyboard_and_mouse_then_save_and_run(page, lab, small_dir: Path) -> None:

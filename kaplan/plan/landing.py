@@ -16,7 +16,8 @@ in ``mtd`` once, the lumpy units to come are the pipeline's, and a lead below th
 of the ordinary run-rate, so no unit is counted twice. ``landing_low`` / ``landing_high`` scale the
 landing by the ``landing.range`` quantiles of actual / landing of the same level over the 12 months
 before M at the same day of month (low never below mtd nor above the landing, high never below
-it). ``needed_per_day`` = max(0, target - mtd) / working days left after d.
+it). ``needed_per_day`` = ⌈max(0, target - mtd) / working days left after d⌉ whole units (blank when no
+working day is left; :func:`units_per_working_day`, the headline's pace too).
 
 The backtest (:func:`backtest`) forecasts each of the 12 months before M as of day 10 and day 20
 from what was known then (sales through that day; leads reported by then and not yet closed,
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -40,6 +42,8 @@ from kaplan.core.params import Landing
 from kaplan.core.schema import LINES
 from kaplan.core.units import KEY_COLUMNS, LEVELS, UNIT_COLUMNS, Level
 from kaplan.plan.targets import MonthTargets
+
+T = TypeVar("T", int, pd.Series)
 
 LANDING_COLUMNS = ("target", "mtd", "run_rate_rest", "pipeline_rest", "landing", "landing_low", "landing_high",
                    "landing_gap", "needed_per_day")  # fmt: skip
@@ -106,6 +110,15 @@ def working_days_left(as_of: pd.Timestamp) -> tuple[int, int]:
     """(working days elapsed through ``as_of``, working days left after it) in its month."""
     elapsed, total = time_progress_parts(as_of, "working_days")
     return elapsed, total - elapsed
+
+
+def units_per_working_day(target: T, mtd: T, days_left: int) -> T | None:
+    """⌈max(target − mtd, 0) / days_left⌉ whole units a working day (ints, or integer Series as ``Int64``);
+    None, or a blank Series, when no working day is left (docs/method.md §2.3)."""
+    gap = np.maximum(target - mtd, 0)
+    if isinstance(gap, pd.Series):
+        return (-(-gap // days_left)).astype("Int64") if days_left > 0 else pd.Series(pd.NA, gap.index, "Int64")
+    return int(-(-gap // days_left)) if days_left > 0 else None
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -257,13 +270,11 @@ def landing_table(cell_frame: pd.DataFrame, cells: Cells, level: Level, targets:
     low = np.minimum(rows["landing"], np.floor(rows["landing"] * spread[0] + 1e-9))
     low = np.maximum(rows["mtd"], low).astype("int64")
     high = np.maximum(rows["landing"], np.ceil(rows["landing"] * spread[1] - 1e-9)).astype("int64")
-    left = working_days_left(as_of)[1]
-    needed = (rows["target"] - rows["mtd"]).clip(lower=0).astype("float64")
     out = rows.assign(
         landing_low=low,
         landing_high=high,
         landing_gap=(rows["landing"] - rows["target"]).astype("int64"),
-        needed_per_day=needed / left if left else np.nan,
+        needed_per_day=units_per_working_day(rows["target"], rows["mtd"], working_days_left(as_of)[1]),
     )
     return out[[*UNIT_COLUMNS[level], "line", *LANDING_COLUMNS]]
 
@@ -402,8 +413,7 @@ def uncovered(province_table: pd.DataFrame, threshold: float) -> pd.DataFrame:
 
 def landing_columns(board: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """A progress board carrying ``landing`` with ``landing_gap`` = landing - month_plan and ``needed_per_day``
-    = max(0, month_plan - mtd) / working days left after ``as_of`` (blank when none are left)."""
+    = ⌈max(0, month_plan - mtd) / working days left after ``as_of``⌉ (:func:`units_per_working_day`)."""
     left = working_days_left(as_of)[1]
-    needed = (board["month_plan"] - board["mtd"]).clip(lower=0).astype("float64")
     return board.assign(landing_gap=(board["landing"] - board["month_plan"]).astype("int64"),
-                        needed_per_day=needed / left if left else np.nan)  # fmt: skip
+                        needed_per_day=units_per_working_day(board["month_plan"], board["mtd"], left))  # fmt: skip

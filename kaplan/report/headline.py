@@ -21,7 +21,6 @@ With ``M`` the month, ``d`` the as-of date and the all-lines national numbers:
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -31,6 +30,7 @@ from kaplan.core.calendar import month_working_days, working_days_through
 from kaplan.core.glossary import Lang, label
 from kaplan.core.months import Month, MonthLike
 from kaplan.leads.customers import tender_calendar
+from kaplan.plan.landing import units_per_working_day
 from kaplan.progress.board import ALL_LINES
 
 TOP = 5
@@ -67,13 +67,6 @@ def working_days_left(as_of: pd.Timestamp) -> int:
     """Official working days of ``as_of``'s month after ``as_of``."""
     day = pd.Timestamp(as_of)
     return len(month_working_days(day.year, day.month)) - working_days_through(day)
-
-
-def units_per_working_day(issued: int, mtd: int, days_left: int) -> int | None:
-    """⌈max(issued − mtd, 0) / days_left⌉; None when no working day is left."""
-    if days_left <= 0:
-        return None
-    return math.ceil(max(issued - mtd, 0) / days_left)
 
 
 def laggards(dealer_board: pd.DataFrame, top: int | None = TOP) -> pd.DataFrame:

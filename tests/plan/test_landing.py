@@ -67,7 +67,7 @@ def test_hand_worked_dealer_with_a_tender_and_an_overdue_lead() -> None:
     assert got["run_rate_rest"] == pytest.approx(16.8)
     assert got["pipeline_rest"] == pytest.approx(8.5)
     assert (got["landing"], got["target"], got["landing_gap"]) == (67, 60, 7)
-    assert got["needed_per_day"] == pytest.approx(18 / 7)
+    assert got["needed_per_day"] == 3  # ⌈18 / 7⌉ = ⌈2.57⌉ whole units a working day
     assert got["mtd"] <= got["landing_low"] <= got["landing"] <= got["landing_high"]
 
 
@@ -192,7 +192,7 @@ def test_landing_columns_on_a_board() -> None:
     board = pd.DataFrame({"month_plan": [60, 0], "mtd": [42, 5], "landing": [67, 5]})
     got = landing.landing_columns(board, AS_OF)
     assert got["landing_gap"].tolist() == [7, 5]
-    np.testing.assert_allclose(got["needed_per_day"], [18 / 7, 0.0])
+    assert got["needed_per_day"].tolist() == [3, 0]  # ⌈18 / 7⌉; none needed once the target is met
 
 
 def test_landing_params_are_checked() -> None:

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from frames import lead_history as history
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kaplan.core.params import Landing
 from kaplan.plan import landing
@@ -419,7 +421,7 @@ def test_landing_table_range_with_the_float_tolerances() -> None:
     assert got["landing_low"].tolist() == [29, 60, 2, 0, 0, 0, 0, 0, 9]
     assert got["landing_high"].tolist() == [110, 110, 11, 0, 0, 0, 0, 0, 10]
     assert got["landing_gap"].tolist() == [10, 0, 10, 0, 0, 0, 0, 0, 4]
-    np.testing.assert_allclose(got["needed_per_day"], [88 / 7, 40 / 7, 0, 0, 0, 0, 0, 0, 0])
+    assert got["needed_per_day"].tolist() == [13, 6, 0, 0, 0, 0, 0, 0, 0]  # ⌈88 / 7⌉ = ⌈12.6⌉, ⌈40 / 7⌉ = ⌈5.7⌉
     assert got["target"].tolist() == [90, 100, 0, 0, 0, 0, 0, 0, 5]
     assert got["run_rate_rest"].tolist() == [0.5] * 9 and got["pipeline_rest"].tolist() == [0.25] * 9
     for column in ("target", "mtd", "landing", "landing_low", "landing_high", "landing_gap"):
@@ -600,7 +602,23 @@ def test_landing_columns_with_and_without_working_days_left() -> None:
     board = pd.DataFrame({"month_plan": [60, 5, 3], "mtd": [42, 5, 9], "landing": [67, 5, 9]})
     got = landing.landing_columns(board, AS_OF)
     assert got["landing_gap"].tolist() == [7, 0, 6] and got["landing_gap"].dtype == np.int64
-    np.testing.assert_allclose(got["needed_per_day"], [18 / 7, 0.0, 0.0])
+    assert got["needed_per_day"].tolist() == [3, 0, 0]  # ⌈18 / 7⌉
     assert list(got.columns) == ["month_plan", "mtd", "landing", "landing_gap", "needed_per_day"]
     last = landing.landing_columns(board, pd.Timestamp("2026-03-31"))
     assert last["needed_per_day"].isna().all()
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=1, max_size=20),
+       st.integers(0, 23))  # fmt: skip
+def test_units_per_working_day_is_one_rule_for_a_column_and_a_number(pairs: list[tuple[int, int]], days: int) -> None:
+    target, mtd = pd.Series([t for t, _ in pairs]), pd.Series([m for _, m in pairs])
+    got = landing.units_per_working_day(target, mtd, days)
+    assert str(got.dtype) == "Int64" and got.index.equals(target.index)
+    if days == 0:  # no working day left: blank, as the headline's None
+        assert got.isna().all() and all(landing.units_per_working_day(t, m, 0) is None for t, m in pairs)
+    else:  # the whole units that reach the target: ⌈gap / days⌉, never below 0
+        expected = [-(-max(t - m, 0) // days) for t, m in pairs]
+        assert got.tolist() == expected == [landing.units_per_working_day(t, m, days) for t, m in pairs]
+        for units, (t, m) in zip(expected, pairs, strict=True):  # the fewest whole units a day that reach the gap
+            gap = max(t - m, 0)
+            assert (units - 1) * days < gap <= units * days if gap else units == 0

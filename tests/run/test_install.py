@@ -8,6 +8,7 @@ the demo month recorded before the package was split into domain packages
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -27,8 +28,12 @@ GOLDEN = ROOT / "tests" / "fixtures" / "golden" / "demo-2026-06.json"
 pytestmark = pytest.mark.slow
 
 
+# as on a planner's machine: Python writes the compiled modules it imports (a test environment may forbid it)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900, env=ENV)
     assert result.returncode == 0, f"{command} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
@@ -42,7 +47,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(base / "venv", with_pip=True)
     python = base / "venv" / "bin" / "python"
     # --no-compile: pip's byte-compiling of every module of every dependency took 27 of the install's 70 s;
-    # the run compiles the modules it imports, as a first run after any install does
+    # the first run compiles (and keeps, see ENV) only the modules it imports
     _run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", str(wheel)], base)
     site = _run([str(python), "-c", "import kaplan; print(kaplan.__file__)"], base).stdout
     assert str(base / "venv") in site, "kaplan must be imported from the new venv, not from the checkout"
